@@ -1,0 +1,13 @@
+"""Errors the engine reports for a file it leaves untouched."""
+
+
+class PipfixError(Exception):
+    """Base class: the file cannot be fixed; str(error) is the reason shown to the user."""
+
+
+class CannotFix(PipfixError):
+    """The file is not a Dockerfile pipfix can understand (binary, unterminated heredoc, ...)."""
+
+
+class InternalError(PipfixError):
+    """The fix failed its own self-check: a bug in pipfix. The file is left untouched."""
