@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Protocol
 
-from .dockerfile import Instruction
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from . import quoting
+from .dockerfile import Heredoc, Instruction
+from .source import OffsetMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,5 +39,507 @@ class Command:
     confident: bool  # False when found by the fallback splitter in text that did not parse
 
 
-def commands(instruction: Instruction, dialect: str = "posix") -> Iterator[Command]:
-    raise NotImplementedError
+def commands(instruction: Instruction, text: str, dialect: str = "posix") -> Iterator[Command]:
+    """Every simple command of a RUN instruction, in source order, nested scripts (`sh -c`,
+    shell heredoc bodies) included. `text` is the whole file, where heredoc bodies are read."""
+    if dialect not in quoting.DIALECTS:
+        dialect = "posix"
+    if instruction.exec_form:
+        elements = quoting.json_array(instruction.script)
+        if elements is not None:
+            yield from _exec_form(instruction.script, instruction.script_map, elements)
+            return
+    variables = _Variables({})
+    line = _Script(
+        _blank_markers(instruction.script, instruction.heredocs),
+        instruction.script_map,
+        variables,
+    )
+    yield from line.commands(dialect)
+    for heredoc in instruction.heredocs:
+        body = text[heredoc.body_start : heredoc.body_end]
+        body_dialect = _body_dialect(body, _heredoc_owner(line, heredoc), dialect)
+        if body_dialect is not None:
+            positions = OffsetMap.identity(heredoc.body_start, len(body))
+            yield from _Script(body, positions, variables).commands(body_dialect)
+
+
+_SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh", "ksh"))
+_REDIRECTS = frozenset(("file_redirect", "herestring_redirect", "heredoc_redirect"))
+_DECLARATIONS = frozenset(("declaration_command", "unset_command"))
+_MAX_NESTING = 16  # each level of `sh -c` in quotes needs more escaping; deeper is not real
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SAFE_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~]+")
+_KEYWORDS = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!", "{", "("))
+_COMMA = re.compile(r"[ \t]*,[ \t]*")
+_NO_VARIABLES: Mapping[str, str | None] = MappingProxyType({})
+
+
+@cache
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+class _Positions(Protocol):
+    def before(self, script_index: int) -> int: ...
+    def after(self, script_index: int) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _DecodedMap:
+    """Maps indices of a decoded string (a nested script) to file offsets, through the map of
+    the script it is quoted in."""
+
+    outer: _Positions
+    decoded: quoting.Decoded
+
+    def before(self, script_index: int) -> int:
+        starts = self.decoded.starts
+        return self.outer.before(
+            starts[script_index] if script_index < len(starts) else self.decoded.content_end
+        )
+
+    def after(self, script_index: int) -> int:
+        ends = self.decoded.ends
+        if script_index <= 0 or not ends:
+            return self.outer.after(self.decoded.content_start)
+        return self.outer.after(ends[min(script_index, len(ends)) - 1])
+
+
+class _Variables:
+    """The shell variables and exported variables of one shell process, updated in source order."""
+
+    __slots__ = ("shell", "exported", "_view")
+
+    def __init__(self, exported: Mapping[str, str | None]) -> None:
+        self.exported = dict(exported)
+        self.shell = dict(exported)
+        self._view: Mapping[str, str | None] | None = None
+
+    def view(self) -> Mapping[str, str | None]:
+        if self._view is None:
+            self._view = MappingProxyType(dict(self.exported)) if self.exported else _NO_VARIABLES
+        return self._view
+
+    def assign(self, word: Word) -> None:
+        name, value = _assignment(word)
+        if name is not None:
+            self.shell[name] = value
+            if name in self.exported:
+                self._export(name, value)
+
+    def apply(self, words: Sequence[Word]) -> None:
+        """Follow `export`, `declare -x`, `typeset -x` and `unset` commands."""
+        command = words[0].text
+        if command not in ("export", "declare", "typeset", "local", "readonly", "unset"):
+            return
+        flags = "".join(w.text[1:] for w in words[1:] if w.text and w.text[0] in "-+")
+        for word in words[1:]:
+            if word.text is not None and word.text[:1] in ("-", "+"):
+                continue
+            name, value = _assignment(word)
+            if name is None:
+                if not _NAME.fullmatch(word.raw):
+                    continue
+                name, value = word.raw, self.shell.get(word.raw)
+            elif command != "unset":
+                self.shell[name] = value
+            if command == "unset":
+                self.shell.pop(name, None)
+                self._unexport(name)
+            elif command == "export" and "n" in flags:
+                self._unexport(name)
+            elif command == "export" or "x" in flags:
+                self._export(name, value)
+
+    def _export(self, name: str, value: str | None) -> None:
+        self.exported[name] = value
+        self._view = None
+
+    def _unexport(self, name: str) -> None:
+        if name in self.exported:
+            del self.exported[name]
+            self._view = None
+
+
+def _is_assignment(raw: str) -> bool:
+    name, equals, _ = raw.partition("=")
+    return bool(equals) and _NAME.fullmatch(name) is not None
+
+
+def _assignment(word: Word) -> tuple[str | None, str | None]:
+    """(name, static value) of a `NAME=value` word; (None, None) when it is not one."""
+    if not _is_assignment(word.raw):
+        return None, None
+    return word.raw.partition("=")[0], None if word.text is None else word.text.partition("=")[2]
+
+
+class _Script:
+    """One shell script (a RUN line, a heredoc body, a nested `sh -c` string) and where its
+    characters are in the file."""
+
+    def __init__(
+        self,
+        text: str,
+        positions: _Positions,
+        variables: _Variables,
+        dynamic: tuple[tuple[int, int], ...] = (),
+        depth: int = 0,
+    ) -> None:
+        self.text = text
+        self.positions = positions
+        self.variables = variables
+        self.dynamic = dynamic
+        self._dynamic_starts = [start for start, _ in dynamic]
+        self.depth = depth
+        self.extents: list[tuple[int, int, Command]] = []  # script span of each command
+        self._char_at_byte: list[int] | None = None
+
+    def commands(self, dialect: str) -> Iterator[Command]:
+        if dialect == "posix":
+            data = self.text.encode("utf-8", "replace")
+            root = _parser().parse(data).root_node
+            if not root.has_error:
+                if len(data) != len(self.text):
+                    self._char_at_byte = _char_at_byte(self.text, len(data))
+                yield from self._walk(root)
+                return
+        yield from self._fallback(dialect)
+
+    # --- tree-sitter
+
+    def _walk(self, root: Node) -> Iterator[Command]:
+        stack: list[Node | _Script] = [root]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, _Script):
+                yield from item.commands("posix")
+                continue
+            kind = item.type
+            if kind == "command" or kind in _DECLARATIONS:
+                body, redirects, extent = item, (), item
+            elif kind == "redirected_statement" and (body := item.children[0]).type == "command":
+                redirects, extent = item.children[1:], item
+            elif kind == "variable_assignment":
+                span = self._span(item)
+                self.variables.assign(self._word(*span))
+                stack.extend(reversed(_branches(item.children)))
+                continue
+            else:
+                stack.extend(reversed(_branches(item.children)))
+                continue
+            if self._in_dynamic(self._span(body)[0]):
+                continue  # the enclosing script's walk yields it
+            descend = yield from self._command(body, redirects, self._span(extent))
+            stack.extend(reversed(descend))
+
+    def _command(
+        self, node: Node, redirects: Sequence[Node], extent: tuple[int, int]
+    ) -> Iterator[Command]:
+        """Yields the command of `node`; returns what to walk into next."""
+        assignment_spans: list[tuple[int, int]] = []
+        groups: list[list] = []  # [start, end, nodes]: adjacent nodes form one word
+        descend: list[Node | _Script] = []
+        declaration = node.type in _DECLARATIONS
+        for child in (*node.children, *redirects):
+            kind = child.type
+            if kind in _REDIRECTS:
+                word_nodes = child.children_by_field_name("destination")[1:]
+                descend.append(child)
+            elif kind == "variable_assignment":
+                word_nodes = [child] if groups or declaration else []
+                if not word_nodes:
+                    assignment_spans.append(self._span(child))
+                descend.extend(_branches(child.children))  # not the node: it is no statement
+            else:
+                word_nodes = [child]
+                if child.child_count:
+                    descend.append(child)
+            for word_node in word_nodes:
+                start, end = self._span(word_node)
+                if groups and groups[-1][1] == start:
+                    groups[-1][1] = end
+                    groups[-1][2].append(word_node)
+                else:
+                    groups.append([start, end, [word_node]])
+        assignment_words = tuple(self._word(*span) for span in assignment_spans)
+        if not groups:
+            for word in assignment_words:
+                self.variables.assign(word)
+            return descend
+        words = tuple(self._word(start, end) for start, end, _ in groups)
+        assignments = dict(_assignment(w) for w in assignment_words)
+        command = Command(
+            words, assignments, assignment_words, self.variables.view(), False, "", True
+        )
+        self.extents.append((*extent, command))
+        yield command
+        self.variables.apply(words)
+        nested = _script_argument([w.text for w in words])
+        if nested is not None and not declaration and self.depth < _MAX_NESTING:
+            index, env_variables = nested
+            start, end, nodes = groups[index]
+            decoded = self._decode(start, end, nodes)
+            if decoded is not None:
+                script = _Script(
+                    decoded.text,
+                    _DecodedMap(self.positions, decoded),
+                    _Variables({**self.variables.exported, **assignments, **env_variables}),
+                    decoded.dynamic,
+                    self.depth + 1,
+                )
+                # walk it before the argument's own expansions, in source order
+                at = next(
+                    (k for k, item in enumerate(descend) if item.end_byte > nodes[0].start_byte),
+                    len(descend),
+                )
+                descend.insert(at, script)
+        return descend
+
+    def _decode(self, start: int, end: int, nodes: list[Node]) -> quoting.Decoded | None:
+        """The value of a quoted script argument, when its quoting maps back exactly."""
+        if len(nodes) != 1 or self._overlaps_dynamic(start, end):
+            return None
+        kind = nodes[0].type
+        if kind == "raw_string":
+            return quoting.single_quoted(self.text, start, end)
+        if kind == "string":
+            expansions = [
+                self._span(child)
+                for child in nodes[0].named_children
+                if child.type != "string_content"
+            ]
+            return quoting.double_quoted(self.text, start, end, expansions)
+        return None
+
+    def _span(self, node: Node) -> tuple[int, int]:
+        if self._char_at_byte is None:
+            return node.start_byte, node.end_byte
+        return self._char_at_byte[node.start_byte], self._char_at_byte[node.end_byte]
+
+    # --- positions and words
+
+    def _word(self, start: int, end: int) -> Word:
+        raw = self.text[start:end]
+        text = None if self._overlaps_dynamic(start, end) else quoting.unquote_word(raw)
+        return Word(text, raw, self.positions.before(start), self.positions.after(end))
+
+    def _in_dynamic(self, index: int) -> bool:
+        if not self.dynamic:
+            return False
+        k = bisect_right(self._dynamic_starts, index) - 1
+        return k >= 0 and index < self.dynamic[k][1]
+
+    def _overlaps_dynamic(self, start: int, end: int) -> bool:
+        if not self.dynamic:
+            return False
+        k = bisect_right(self._dynamic_starts, max(end - 1, start)) - 1
+        return k >= 0 and start < self.dynamic[k][1]
+
+    # --- fallback
+
+    def _fallback(self, dialect: str) -> Iterator[Command]:
+        spans_by_command, balanced = quoting.split_commands(self.text, dialect)
+        text = self.text
+        for spans in spans_by_command:
+            first = assignments_start = 0  # past keywords (`then`), then past assignments
+            if dialect == "posix":
+                while first < len(spans) and text[slice(*spans[first])] in _KEYWORDS:
+                    first += 1
+                assignments_start = first
+                while first < len(spans) and _is_assignment(text[slice(*spans[first])]):
+                    first += 1
+            assignment_spans, spans = spans[assignments_start:first], spans[first:]
+            assignment_words = tuple(self._word(*span) for span in assignment_spans)
+            if not spans:
+                for word in assignment_words:
+                    self.variables.assign(word)
+                continue
+            words = tuple(self._fallback_word(*span, dialect) for span in spans)
+            confident = balanced and all(
+                _SAFE_WORD.fullmatch(w.raw) for w in (*assignment_words, *words)
+            )
+            command = Command(
+                words,
+                dict(_assignment(w) for w in assignment_words),
+                assignment_words,
+                self.variables.view(),
+                False,
+                "",
+                confident,
+            )
+            self.extents.append((spans[0][0], spans[-1][1], command))
+            yield command
+            self.variables.apply(words)
+
+    def _fallback_word(self, start: int, end: int, dialect: str) -> Word:
+        word = self._word(start, end)
+        if dialect == "posix" or word.text is None or _SAFE_WORD.fullmatch(word.raw):
+            return word
+        return Word(None, word.raw, word.start, word.end)
+
+
+def _branches(nodes: list[Node]) -> list[Node]:
+    """The nodes that may hold commands: leaves cannot."""
+    return [node for node in nodes if node.child_count]
+
+
+def _char_at_byte(text: str, byte_count: int) -> list[int]:
+    """For each UTF-8 byte offset that starts a character, that character's index."""
+    char_at_byte = [0] * (byte_count + 1)
+    byte = 0
+    for index, char in enumerate(text):
+        char_at_byte[byte] = index
+        code = ord(char)
+        if code < 0x80 or 0xD800 <= code < 0xE000:  # a lone surrogate is encoded as "?"
+            byte += 1
+        else:
+            byte += 2 if code < 0x800 else 3 if code < 0x10000 else 4
+    char_at_byte[byte_count] = len(text)
+    return char_at_byte
+
+
+# --- nested scripts and heredoc interpreters
+
+
+def _basename(path: str | None) -> str | None:
+    return None if path is None else path.rsplit("/", 1)[-1]
+
+
+_SUDO_OPTIONS_WITH_VALUE = frozenset(("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"))
+_ENV_OPTIONS_WITH_VALUE = frozenset(("-u", "-C", "-S"))
+
+
+def _unwrap(texts: Sequence[str | None]) -> tuple[int, dict[str, str | None]]:
+    """Index of the word that runs after wrappers such as `sudo -H`, `env K=V`, `exec`, and the
+    variables `env` sets for it."""
+    variables: dict[str, str | None] = {}
+    i, n = 0, len(texts)
+    while i < n:
+        name = _basename(texts[i])
+        i += 1
+        if name in ("sudo", "env"):
+            with_value = _SUDO_OPTIONS_WITH_VALUE if name == "sudo" else _ENV_OPTIONS_WITH_VALUE
+            while i < n and (option := texts[i]) is not None:
+                if option.startswith("-"):
+                    i += 2 if option in with_value else 1
+                elif name == "env" and _is_assignment(option):
+                    key, _, value = option.partition("=")
+                    variables[key] = value
+                    i += 1
+                else:
+                    break
+        elif name in ("gosu", "su-exec"):
+            i += 1  # the user
+        elif name not in ("exec", "nohup", "time", "command"):
+            return i - 1, variables
+    return n, variables
+
+
+def _shell_options(texts: Sequence[str | None], i: int) -> tuple[bool, int]:
+    """Whether a shell's options starting at texts[i] include `-c`, and the first operand."""
+    has_c = False
+    while i < len(texts):
+        option = texts[i]
+        if option is None or len(option) < 2 or option[0] not in "-+":
+            break
+        i += 1
+        if option == "--":
+            break
+        if option.startswith("--"):
+            i += option in ("--rcfile", "--init-file")
+            continue
+        has_c = has_c or "c" in option
+        if "o" in option or "O" in option:
+            i += 1  # -o pipefail
+    return has_c, i
+
+
+def _script_argument(texts: Sequence[str | None]) -> tuple[int, dict[str, str | None]] | None:
+    """For `sh -c SCRIPT`, `su … -c SCRIPT` (after wrappers): the index of SCRIPT and the
+    variables a wrapper sets."""
+    i, variables = _unwrap(texts)
+    if i >= len(texts):
+        return None
+    name = _basename(texts[i])
+    if name in _SHELLS:
+        has_c, operand = _shell_options(texts, i + 1)
+        return (operand, variables) if has_c and operand < len(texts) else None
+    if name == "su":
+        for k in range(i + 1, len(texts) - 1):
+            if texts[k] in ("-c", "--command"):
+                return k + 1, variables
+    return None
+
+
+def _blank_markers(script: str, heredocs: Sequence[Heredoc]) -> str:
+    for heredoc in heredocs:
+        start, end = heredoc.marker_start, heredoc.marker_end
+        if 0 <= start <= end <= len(script):
+            script = script[:start] + " " * (end - start) + script[end:]
+    return script
+
+
+def _heredoc_owner(line: _Script, heredoc: Heredoc) -> Command | None:
+    """The command a heredoc is fed to: the one around its marker, or the one just before or
+    after it with only blanks between."""
+    script = line.text
+    left = heredoc.marker_start
+    while left > 0 and script[left - 1] in " \t":
+        left -= 1
+    right = heredoc.marker_end
+    while right < len(script) and script[right] in " \t":
+        right += 1
+    containing = preceding = following = None
+    for start, end, command in line.extents:
+        if start <= heredoc.marker_start < end:
+            containing = command
+        elif left <= end <= heredoc.marker_start:
+            preceding = command
+        elif heredoc.marker_end <= start <= right and following is None:
+            following = command
+    return containing or preceding or following
+
+
+def _body_dialect(body: str, owner: Command | None, dialect: str) -> str | None:
+    """The dialect a heredoc body is run in, or None when it is not run by a shell.
+
+    A bare heredoc runs in the instruction's shell, unless its shebang names another program.
+    A heredoc fed to a command is a shell script only when that command is a POSIX shell that
+    reads it as standard input (no `-c`)."""
+    if owner is None:
+        if not body.startswith("#!"):
+            return dialect
+        interpreter = body[2:].partition("\n")[0].split()
+        if interpreter and _basename(interpreter[0]) == "env":
+            interpreter = [part for part in interpreter[1:] if not part.startswith("-")]
+        return "posix" if interpreter and _basename(interpreter[0]) in _SHELLS else None
+    texts = [word.text for word in owner.words]
+    i, _ = _unwrap(texts)
+    if i < len(texts) and _basename(texts[i]) in _SHELLS and not _shell_options(texts, i + 1)[0]:
+        return "posix"
+    return None
+
+
+# --- exec form
+
+
+def _exec_form(
+    script: str, positions: OffsetMap, elements: list[tuple[int, int, quoting.Decoded]]
+) -> Iterator[Command]:
+    if not elements:
+        return
+    words = tuple(
+        Word(decoded.text, script[start:end], positions.before(start), positions.after(end))
+        for start, end, decoded in elements
+    )
+    between = script[elements[0][1] : elements[1][0]] if len(elements) > 1 else ""
+    separator = between if _COMMA.fullmatch(between) else ", "
+    yield Command(words, _NO_VARIABLES, (), _NO_VARIABLES, True, separator, True)
+    nested = _script_argument([word.text for word in words])
+    if nested is not None:
+        index, env_variables = nested
+        decoded = elements[index][2]
+        yield from _Script(
+            decoded.text, _DecodedMap(positions, decoded), _Variables(env_variables), depth=1
+        ).commands("posix")
