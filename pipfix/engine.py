@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .edits import Edit
+from .cache import cache_use
+from .dockerfile import Dockerfile, scan
+from .edits import Edit, apply_edits
+from .errors import CannotFix, InternalError
+from .invocation import find_invocation
+from .pragmas import ALL_CODES, Suppressions, suppressions
+from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
+from .shell import commands
+from .source import LineIndex
+from .stages import Setting, run_contexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,5 +41,92 @@ class Result:
         return self.text != self.source
 
 
+def may_call_pip(text: str) -> bool:
+    """Cheap test: only text that mentions pip or uv (or pip's variable) can need a fix."""
+    return "pip" in text or "uv" in text or "PIP_NO_CACHE_DIR" in text
+
+
 def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
-    raise NotImplementedError
+    """Find every pip and uv call in the Dockerfile `text` that keeps its cache, and fix it.
+
+    Raises CannotFix for a file pipfix cannot understand, InternalError when the fix fails its
+    own check; the text is never half fixed."""
+    nul = text.find("\0")
+    if nul != -1:
+        raise CannotFix(f"binary file (NUL byte at line {LineIndex(text).line_column(nul)[0]})")
+    if not may_call_pip(text):
+        return Result(text, text, (), ())
+    dockerfile = scan(text)
+    suppressed = suppressions(dockerfile, settings.honor_hadolint_pragmas)
+    if suppressed.skip_file:
+        return Result(text, text, (), (), skipped_reason="# pipfix: skip-file")
+    violations = _reported(dockerfile, text, settings, suppressed)
+    edits = tuple(sorted({v.fix for v in violations if v.fix is not None}, key=lambda edit: edit.offset))
+    fixed = apply_edits(text, edits)
+    if edits:
+        _self_check(text, fixed, edits, dockerfile, settings, suppressed)
+    index = LineIndex(text)
+    findings = tuple(
+        Finding(v.code, v.message, v.offset, *index.line_column(v.offset), v.fix)
+        for v in sorted(violations, key=lambda v: (v.offset, v.code))
+    )
+    return Result(text, fixed, findings, edits)
+
+
+def _reported(dockerfile: Dockerfile, text: str, settings: Settings, suppressed: Suppressions) -> list[Violation]:
+    return [
+        violation
+        for violation, line in _violations(dockerfile, text, settings)
+        if violation.code not in settings.ignore and not {violation.code, ALL_CODES} & suppressed.codes_for(line)
+    ]
+
+
+def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterator[tuple[Violation, int]]:
+    """Every rule's violations, each with the start line of its instruction (for pragmas)."""
+    runs, variable_settings = run_contexts(dockerfile)
+    for setting in variable_settings:
+        for rule in SETTING_RULES:
+            if violation := rule.check(setting):
+                yield violation, setting.start_line
+    for instruction, context in runs:
+        raw = text[instruction.start : instruction.end]
+        if "pip" not in raw and "uv" not in raw and "PIP_NO_CACHE_DIR" not in raw:
+            continue
+        for command in commands(instruction, text, context.dialect):
+            for word in command.assignment_words:
+                name, _, value = (word.text or "").partition("=")
+                for rule in SETTING_RULES:
+                    if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
+                        yield violation, instruction.start_line
+            variables = {**context.env, **command.exported, **command.assignments}
+            invocation = find_invocation(command, variables)
+            if invocation is None:
+                continue
+            use = cache_use(invocation, context)
+            for rule in CALL_RULES:
+                if violation := rule.check(use, settings.strategy):
+                    yield violation, instruction.start_line
+
+
+def _self_check(
+    source: str, fixed: str, edits: tuple[Edit, ...], before: Dockerfile, settings: Settings, suppressed: Suppressions
+) -> None:
+    """black's and ruff's safety net: the fixed text must scan to the same instructions, need
+    no further fix, and give back the source when the insertions are removed."""
+    after = scan(fixed)
+    if [(i.keyword, i.start_line, i.end_line) for i in after.instructions] != [
+        (i.keyword, i.start_line, i.end_line) for i in before.instructions
+    ]:
+        raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
+    if any(v.fix is not None for v in _reported(after, fixed, settings, suppressed)):
+        raise InternalError("the fix is not stable (this is a bug in pipfix)")
+    pieces = []
+    shift = 0
+    previous = 0
+    for edit in edits:
+        pieces.append(fixed[previous + shift : edit.offset + shift])
+        shift += len(edit.text)
+        previous = edit.offset
+    pieces.append(fixed[previous + shift :])
+    if "".join(pieces) != source:
+        raise InternalError("the fix changed more than it inserted (this is a bug in pipfix)")

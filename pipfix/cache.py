@@ -1,0 +1,86 @@
+"""Where a pip or uv call puts its download cache, and whether anything already turns it off."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .invocation import PipInvocation, static_value
+from .stages import RunContext
+
+# pip reads these as booleans, and every one of them turns the cache off ("false" included).
+PIP_BOOLEANS = frozenset({"1", "0", "true", "false", "on", "off", "yes", "no", "y", "n", "t", "f"})
+UV_TRUE = frozenset({"1", "true", "on", "yes", "y", "t"})
+UV_FALSE = frozenset({"0", "false", "off", "no", "n", "f"})
+
+NO_CACHE_VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
+CACHE_DIR_VARIABLE = {"pip": "PIP_CACHE_DIR", "uv": "UV_CACHE_DIR"}
+
+
+@dataclass(frozen=True, slots=True)
+class CacheUse:
+    invocation: PipInvocation
+    context: RunContext
+    env: Mapping[str, str | None]  # the variables the call sees (None: set, value unknown)
+    off: bool  # the command line or a variable already turns the cache off (or pip aborts)
+    directory: str | None  # where the cache would go; None when unknown
+    mount: str | None  # the cache or tmpfs mount target that holds `directory`, if any
+
+
+def cache_use(invocation: PipInvocation, context: RunContext) -> CacheUse:
+    env: dict[str, str | None] = {}
+    if invocation.env_reachable:
+        env.update(context.env)
+        env.update(invocation.command.exported)
+        env.update(invocation.command.assignments)
+    env.update(invocation.wrapper_env)
+    tool = invocation.tool
+    if invocation.no_cache is not None:
+        off = True
+    elif invocation.cache_dir is not None:
+        off = False  # a --cache-dir on the command line beats the variable
+    else:
+        off = _variable_turns_off(tool, env)
+    directory = _directory(invocation, env, context)
+    return CacheUse(invocation, context, env, off, directory, _covering_mount(tool, directory, context.cache_mounts))
+
+
+def _variable_turns_off(tool: str, env: Mapping[str, str | None]) -> bool:
+    name = NO_CACHE_VARIABLE[tool]
+    if name not in env:
+        return False
+    value = env[name]
+    if value is None:
+        return True  # set to something we cannot see: leave the call alone
+    if tool == "pip":
+        return value != ""  # any non-empty value: off, or pip aborts on it (PIP003)
+    return value.strip().lower() not in UV_FALSE and value != ""
+
+
+def _directory(invocation: PipInvocation, env: Mapping[str, str | None], context: RunContext) -> str | None:
+    tool = invocation.tool
+    if invocation.cache_dir is not None:
+        value = static_value(invocation.cache_dir, env)
+        if value is not None and value.startswith("--cache-dir="):
+            value = value.partition("=")[2]
+        return posixpath.normpath(value) if value and value.startswith("/") else None
+    if CACHE_DIR_VARIABLE[tool] in env:
+        value = env[CACHE_DIR_VARIABLE[tool]]
+        return posixpath.normpath(value) if value and value.startswith("/") else None
+    base = env.get("XDG_CACHE_HOME") or (env.get("HOME") if "HOME" in env else context.home)
+    if not base:
+        return None
+    if not env.get("XDG_CACHE_HOME"):
+        base = posixpath.join(base, ".cache")
+    return posixpath.join(posixpath.normpath(base), tool)
+
+
+def _covering_mount(tool: str, directory: str | None, targets: tuple[str, ...]) -> str | None:
+    for target in targets:
+        if directory is None:
+            if target.endswith(("/.cache", f"/.cache/{tool}")):
+                return target
+        elif directory == target or directory.startswith(target.rstrip("/") + "/"):
+            return target
+    return None

@@ -1,0 +1,39 @@
+"""The edits that turn a call's cache off: a flag in the call, or a variable before it."""
+
+from __future__ import annotations
+
+from .cache import NO_CACHE_VARIABLE, CacheUse
+from .edits import Edit
+from .settings import Strategy
+
+NO_CACHE_FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}
+
+
+def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
+    """The edit for a call that keeps its cache, or None when it cannot be placed safely."""
+    invocation = use.invocation
+    command = invocation.command
+    if not command.confident:
+        return None
+    if strategy is Strategy.ENV and _prefix_reaches(use):
+        return Edit(command.words[0].start, f"{NO_CACHE_VARIABLE[invocation.tool]}=1 ")
+    flag = NO_CACHE_FLAG[invocation.tool]
+    if command.exec_form:
+        return Edit(invocation.subcommand.end, f'{command.separator}"{flag}"')
+    anchor = invocation.subcommand
+    if invocation.tool == "pip" and invocation.cache_dir is not None:
+        anchor = max(anchor, invocation.cache_dir, key=lambda word: word.end)  # pip's last option wins
+    return Edit(anchor.end, f" {flag}")
+
+
+def _prefix_reaches(use: CacheUse) -> bool:
+    """A `VAR=1 ` prefix reaches the call: no sudo, `env -i` or `time` in between, a POSIX
+    shell, and no --cache-dir on the command line (which beats the variable)."""
+    invocation = use.invocation
+    return (
+        use.context.dialect == "posix"
+        and not invocation.command.exec_form
+        and invocation.env_reachable
+        and invocation.env_prefixable
+        and invocation.cache_dir is None
+    )

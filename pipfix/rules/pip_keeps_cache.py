@@ -1,0 +1,37 @@
+"""PIP001 pip-keeps-cache (hadolint DL3042)
+
+## What it does
+Finds `pip install`, `pip download` and `pip wheel` calls (also `python -m pip`, any path,
+behind wrappers such as `sudo`, `env`, `xargs`) that keep pip's download cache.
+
+## Why is this bad?
+pip stores every downloaded wheel in `~/.cache/pip`; in a Docker layer that is megabytes to
+gigabytes nobody uses again.
+
+## Example
+    RUN pip install -r requirements.txt
+
+## Fixed
+    RUN pip install --no-cache-dir -r requirements.txt
+(or `RUN PIP_NO_CACHE_DIR=1 pip install -r requirements.txt` with `--strategy env`)
+"""
+
+from __future__ import annotations
+
+from ..cache import CacheUse
+from ..fixes import cache_off_edit
+from ..settings import Strategy
+from .violation import Violation
+
+CODE = "PIP001"
+NAME = "pip-keeps-cache"
+FIXABLE = True
+TOOL = "pip"
+
+
+def check(use: CacheUse, strategy: Strategy) -> Violation | None:
+    invocation = use.invocation
+    if invocation.tool != TOOL or use.off or use.mount is not None:
+        return None
+    message = f"`pip {invocation.subcommand.text}` keeps its download cache in the image layer"
+    return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))

@@ -1,0 +1,39 @@
+"""PIP002 uv-keeps-cache
+
+## What it does
+Finds `uv pip install`, `uv pip sync`, `uv pip compile`, `uv sync` and `uv tool install` calls
+that keep uv's cache (no `--no-cache`, no `UV_NO_CACHE`, no cache mount on `~/.cache/uv`).
+
+## Why is this bad?
+uv keeps every downloaded and built distribution in `~/.cache/uv`; in an image layer that is
+dead weight. uv reads `UV_NO_CACHE` as a real boolean: `UV_NO_CACHE=false` keeps the cache.
+
+## Example
+    RUN uv pip install --system -r requirements.txt
+
+## Fixed
+    RUN uv pip install --no-cache --system -r requirements.txt
+(or `RUN UV_NO_CACHE=1 uv pip install --system -r requirements.txt` with `--strategy env`)
+"""
+
+from __future__ import annotations
+
+from ..cache import CacheUse
+from ..fixes import cache_off_edit
+from ..settings import Strategy
+from .violation import Violation
+
+CODE = "PIP002"
+NAME = "uv-keeps-cache"
+FIXABLE = True
+TOOL = "uv"
+
+
+def check(use: CacheUse, strategy: Strategy) -> Violation | None:
+    invocation = use.invocation
+    if invocation.tool != TOOL or use.off or use.mount is not None:
+        return None
+    words = invocation.arguments[: invocation.arguments.index(invocation.subcommand) + 1]
+    command = " ".join(word.text or word.raw for word in words)
+    message = f"`uv {command}` keeps its download cache in the image layer"
+    return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))

@@ -1,0 +1,189 @@
+"""What each RUN sees: the variables set by ENV and ARG (inherited across stages built FROM an
+earlier stage), its cache mounts, the user's home and the SHELL's dialect."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .dockerfile import Dockerfile, Instruction
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A variable set by ENV or ARG, with the file offset of its name (for findings)."""
+
+    name: str
+    value: str
+    offset: int
+    start_line: int  # of the instruction that sets it (pragmas apply per instruction)
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    env: Mapping[str, str]  # the ENV and ARG values this RUN sees
+    cache_mounts: tuple[str, ...]  # targets of its `type=cache` and `type=tmpfs` mounts
+    home: str | None  # the home of the user the RUN runs as; None when unknown
+    dialect: str  # "posix", "powershell" or "cmd"
+
+
+@dataclass(slots=True)
+class _Stage:
+    env: dict[str, str] = field(default_factory=dict)
+    user: str = "root"
+    dialect: str = "posix"
+
+    def inherit(self) -> _Stage:
+        return _Stage(dict(self.env), self.user, self.dialect)
+
+
+def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunContext]], list[Setting]]:
+    """Walk the instructions in order. Returns each RUN with its context, and every ENV or ARG
+    setting of a variable (so rules can check the values)."""
+    runs: list[tuple[Instruction, RunContext]] = []
+    settings: list[Setting] = []
+    global_args: dict[str, str] = {}
+    stages: list[_Stage] = []
+    names: dict[str, int] = {}
+    stage: _Stage | None = None
+    for instruction in dockerfile.instructions:
+        keyword = instruction.keyword
+        if instruction.onbuild and keyword != "RUN":
+            continue
+        if keyword == "FROM":
+            stage = _from(instruction, stage, stages, names, global_args)
+            continue
+        scope = stage.env if stage is not None else global_args
+        if keyword in ("ENV", "ARG"):
+            for name, value, offset in _pairs(instruction, keyword, scope):
+                if value is None:  # ARG without a default: only a global default reaches
+                    if stage is None or name not in global_args:
+                        continue
+                    value = global_args[name]
+                scope[name] = value
+                settings.append(Setting(name, value, offset, instruction.start_line))
+        elif stage is None:
+            continue
+        elif keyword == "USER":
+            stage.user = _expand(instruction.script.strip(), stage.env).split(":", 1)[0] or "root"
+        elif keyword == "SHELL" and instruction.exec_form:
+            stage.dialect = _dialect(instruction.script)
+        elif keyword == "RUN":
+            env = dict(stage.env)
+            runs.append((instruction, RunContext(env, _cache_mounts(instruction, env), _home(stage), stage.dialect)))
+    return runs, settings
+
+
+def _from(instruction, previous, stages, names, global_args) -> _Stage:
+    words = _expand(instruction.script, global_args).split()
+    image = words[0].lower() if words else ""
+    parent_index = names.get(image, int(image) if image.isdigit() else None)
+    stage = stages[parent_index].inherit() if parent_index is not None and parent_index < len(stages) else _Stage()
+    if len(words) >= 3 and words[1].lower() == "as":
+        names[words[2].lower()] = len(stages)
+    stages.append(stage)
+    return stage
+
+
+def _home(stage: _Stage) -> str | None:
+    if "HOME" in stage.env:
+        return stage.env["HOME"]
+    if stage.user in ("root", "0"):
+        return "/root"
+    if stage.user.isdigit() or "$" in stage.user:
+        return None
+    return f"/home/{stage.user}"
+
+
+def _dialect(script: str) -> str:
+    try:
+        program = json.loads(script)[0]
+    except (ValueError, IndexError, TypeError):
+        return "posix"
+    name = str(program).replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+    if name in ("powershell", "pwsh"):
+        return "powershell"
+    return "cmd" if name == "cmd" else "posix"
+
+
+def _cache_mounts(instruction: Instruction, env: Mapping[str, str]) -> tuple[str, ...]:
+    targets = []
+    for flag in instruction.flags:
+        if flag.name != "mount" or not flag.value:
+            continue
+        options = dict(part.split("=", 1) if "=" in part else (part, "") for part in _csv(flag.value))
+        target = options.get("target") or options.get("dst") or options.get("destination")
+        if options.get("type") in ("cache", "tmpfs") and target:
+            targets.append(posixpath.normpath(_expand(target, env)))
+    return tuple(targets)
+
+
+_CSV_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,]+)')
+
+
+def _csv(value: str) -> list[str]:
+    """Split `type=cache,"target=/a,b"` like BuildKit's CSV reader."""
+    return [quoted.replace('""', '"') if quoted else plain.strip() for quoted, plain in _CSV_FIELD.findall(value)]
+
+
+_VARIABLE = re.compile(r"\$(?:\{(\w+)(?::?([-+])([^}]*))?\}|(\w+))")
+
+
+def _expand(value: str, env: Mapping[str, str]) -> str:
+    """Expand `$X`, `${X}`, `${X:-default}` and `${X:+alt}` as BuildKit does for ENV, ARG,
+    USER and mount options; unknown variables are empty."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        current = env.get(name, "")
+        if match.group(2) == "-":
+            return current or match.group(3)
+        if match.group(2) == "+":
+            return match.group(3) if current else ""
+        return current
+
+    return _VARIABLE.sub(replace, value) if "$" in value else value
+
+
+_PAIR_WORD = re.compile(r"""(?:[^\s"'\\]|\\.|"(?:[^"\\]|\\.)*"|'[^']*')+""", re.DOTALL)
+
+
+def _pairs(instruction: Instruction, keyword: str, env: Mapping[str, str]):
+    """(name, value or None, file offset of the name) for each variable of an ENV or ARG."""
+    script = instruction.script
+    words = list(_PAIR_WORD.finditer(script))
+    if not words:
+        return
+    if keyword == "ENV" and "=" not in words[0].group():
+        # legacy `ENV NAME value with spaces`
+        rest = script[words[0].end() :].strip()
+        yield words[0].group(), _expand(_unquote(rest), env), instruction.script_map.before(words[0].start())
+        return
+    for word in words:
+        name, equals, value = word.group().partition("=")
+        if not name:
+            continue
+        offset = instruction.script_map.before(word.start())
+        yield name, _expand(_unquote(value), env) if equals else None, offset
+
+
+def _unquote(value: str) -> str:
+    out = []
+    quote = None
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if quote is None and char in "\"'":
+            quote = char
+        elif char == quote:
+            quote = None
+        elif char == "\\" and quote != "'" and index + 1 < len(value):
+            index += 1
+            out.append(value[index])
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)

@@ -1,0 +1,369 @@
+"""PIP001: pip calls that keep their cache. Rows: (before, after with the flag, after with env)."""
+
+import pytest
+
+from pipfix import Strategy
+from tests.helpers import assert_fix, dockerfile
+
+F = "FROM python:3.12"
+
+FIX_CASES = [
+    pytest.param(
+        dockerfile(F, "RUN pip install flask"),
+        dockerfile(F, "RUN pip install --no-cache-dir flask"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install flask"),
+        id="plain pip install",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip3 install flask && pip3.12 download x && pip2 wheel y"),
+        dockerfile(F, "RUN pip3 install --no-cache-dir flask && pip3.12 download --no-cache-dir x && pip2 wheel --no-cache-dir y"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip3 install flask && PIP_NO_CACHE_DIR=1 pip3.12 download x && PIP_NO_CACHE_DIR=1 pip2 wheel y"),
+        id="every pip of a RUN, install download wheel",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN /opt/venv/bin/pip install -r requirements.txt"),
+        dockerfile(F, "RUN /opt/venv/bin/pip install --no-cache-dir -r requirements.txt"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 /opt/venv/bin/pip install -r requirements.txt"),
+        id="pip under a path",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN "pip" install x'),
+        dockerfile(F, 'RUN "pip" install --no-cache-dir x'),
+        dockerfile(F, 'RUN PIP_NO_CACHE_DIR=1 "pip" install x'),
+        id="quoted pip",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip -q --timeout 60 --proxy http://p:3128 install x"),
+        dockerfile(F, "RUN pip -q --timeout 60 --proxy http://p:3128 install --no-cache-dir x"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip -q --timeout 60 --proxy http://p:3128 install x"),
+        id="general options with values before the subcommand",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install \\", "    flask \\", "    gunicorn"),
+        dockerfile(F, "RUN pip install --no-cache-dir \\", "    flask \\", "    gunicorn"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install \\", "    flask \\", "    gunicorn"),
+        id="continuation right after install",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN apt-get update \\", "    # the deps", "", "    && pip install \\", "    x"),
+        dockerfile(F, "RUN apt-get update \\", "    # the deps", "", "    && pip install --no-cache-dir \\", "    x"),
+        dockerfile(F, "RUN apt-get update \\", "    # the deps", "", "    && PIP_NO_CACHE_DIR=1 pip install \\", "    x"),
+        id="comment and empty line inside the continuation",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN python -m pip install --upgrade pip"),
+        dockerfile(F, "RUN python -m pip install --no-cache-dir --upgrade pip"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 python -m pip install --upgrade pip"),
+        id="python -m pip",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN python3.12 -u -I -m pip -q install x && pypy3 -mpip install y && py -3.11 -m pip install z"),
+        dockerfile(F, "RUN python3.12 -u -I -m pip -q install --no-cache-dir x && pypy3 -mpip install --no-cache-dir y && py -3.11 -m pip install --no-cache-dir z"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 python3.12 -u -I -m pip -q install x && PIP_NO_CACHE_DIR=1 pypy3 -mpip install y && PIP_NO_CACHE_DIR=1 py -3.11 -m pip install z"),
+        id="interpreters and their options",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN "$PYTHON" -m pip install x && ${PYTHON:-python3} -m pip install y'),
+        dockerfile(F, 'RUN "$PYTHON" -m pip install --no-cache-dir x && ${PYTHON:-python3} -m pip install --no-cache-dir y'),
+        dockerfile(F, 'RUN PIP_NO_CACHE_DIR=1 "$PYTHON" -m pip install x && PIP_NO_CACHE_DIR=1 ${PYTHON:-python3} -m pip install y'),
+        id="python as a variable",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN $VENV/bin/pip install x && $PIP install y"),
+        dockerfile(F, "RUN $VENV/bin/pip install --no-cache-dir x && $PIP install --no-cache-dir y"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 $VENV/bin/pip install x && PIP_NO_CACHE_DIR=1 $PIP install y"),
+        id="pip behind a variable",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN sudo -H -u app pip install x"),
+        dockerfile(F, "RUN sudo -H -u app pip install --no-cache-dir x"),
+        dockerfile(F, "RUN sudo -H -u app pip install --no-cache-dir x"),
+        id="sudo: a variable cannot reach pip, the flag is used",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN env -i PATH=/usr/bin pip install x"),
+        dockerfile(F, "RUN env -i PATH=/usr/bin pip install --no-cache-dir x"),
+        dockerfile(F, "RUN env -i PATH=/usr/bin pip install --no-cache-dir x"),
+        id="env -i: the flag is used",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN env FOO=1 pip install x"),
+        dockerfile(F, "RUN env FOO=1 pip install --no-cache-dir x"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 env FOO=1 pip install x"),
+        id="env with assignments",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN exec pip install x; command pip install y; nice -n 5 nohup pip install z"),
+        dockerfile(F, "RUN exec pip install --no-cache-dir x; command pip install --no-cache-dir y; nice -n 5 nohup pip install --no-cache-dir z"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 exec pip install x; PIP_NO_CACHE_DIR=1 command pip install y; PIP_NO_CACHE_DIR=1 nice -n 5 nohup pip install z"),
+        id="exec command nice nohup",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN time pip install x"),
+        dockerfile(F, "RUN time pip install --no-cache-dir x"),
+        dockerfile(F, "RUN time pip install --no-cache-dir x"),
+        id="time: a prefix would turn the keyword into a command, the flag is used",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN timeout 600 pip install x"),
+        dockerfile(F, "RUN timeout 600 pip install --no-cache-dir x"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 timeout 600 pip install x"),
+        id="timeout N",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN cat reqs.txt | xargs -n 1 pip install"),
+        dockerfile(F, "RUN cat reqs.txt | xargs -n 1 pip install --no-cache-dir"),
+        dockerfile(F, "RUN cat reqs.txt | PIP_NO_CACHE_DIR=1 xargs -n 1 pip install"),
+        id="xargs",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN find /src -name requirements.txt -exec pip install -r {} +"),
+        dockerfile(F, "RUN find /src -name requirements.txt -exec pip install --no-cache-dir -r {} +"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 find /src -name requirements.txt -exec pip install -r {} +"),
+        id="find -exec",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN micromamba run -n base pip install x && conda run -p /env python -m pip install y"),
+        dockerfile(F, "RUN micromamba run -n base pip install --no-cache-dir x && conda run -p /env python -m pip install --no-cache-dir y"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 micromamba run -n base pip install x && PIP_NO_CACHE_DIR=1 conda run -p /env python -m pip install y"),
+        id="conda micromamba run",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pipenv run pip install x && poetry run pip install y && uv run pip install z"),
+        dockerfile(F, "RUN pipenv run pip install --no-cache-dir x && poetry run pip install --no-cache-dir y && uv run pip install --no-cache-dir z"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pipenv run pip install x && PIP_NO_CACHE_DIR=1 poetry run pip install y && PIP_NO_CACHE_DIR=1 uv run pip install z"),
+        id="pipenv poetry uv run",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN if [ -f r.txt ]; then pip install -r r.txt; fi; for p in a b; do pip install $p; done"),
+        dockerfile(F, "RUN if [ -f r.txt ]; then pip install --no-cache-dir -r r.txt; fi; for p in a b; do pip install --no-cache-dir $p; done"),
+        dockerfile(F, "RUN if [ -f r.txt ]; then PIP_NO_CACHE_DIR=1 pip install -r r.txt; fi; for p in a b; do PIP_NO_CACHE_DIR=1 pip install $p; done"),
+        id="if and for bodies",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN (cd /app && pip install .) || { echo fail; pip install x; } | tee log"),
+        dockerfile(F, "RUN (cd /app && pip install --no-cache-dir .) || { echo fail; pip install --no-cache-dir x; } | tee log"),
+        dockerfile(F, "RUN (cd /app && PIP_NO_CACHE_DIR=1 pip install .) || { echo fail; PIP_NO_CACHE_DIR=1 pip install x; } | tee log"),
+        id="subshell brace group pipeline",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN V="$(pip install x)"; echo `pip install y`'),
+        dockerfile(F, 'RUN V="$(pip install --no-cache-dir x)"; echo `pip install --no-cache-dir y`'),
+        dockerfile(F, 'RUN V="$(PIP_NO_CACHE_DIR=1 pip install x)"; echo `PIP_NO_CACHE_DIR=1 pip install y`'),
+        id="command substitutions",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN bash -c 'pip install x' && sh -ec \"pip install y\""),
+        dockerfile(F, "RUN bash -c 'pip install --no-cache-dir x' && sh -ec \"pip install --no-cache-dir y\""),
+        dockerfile(F, "RUN bash -c 'PIP_NO_CACHE_DIR=1 pip install x' && sh -ec \"PIP_NO_CACHE_DIR=1 pip install y\""),
+        id="sh -c and bash -c scripts",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN su app -c 'pip install --user x'"),
+        dockerfile(F, "RUN su app -c 'pip install --no-cache-dir --user x'"),
+        dockerfile(F, "RUN su app -c 'PIP_NO_CACHE_DIR=1 pip install --user x'"),
+        id="su -c",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN ["pip", "install", "flask"]'),
+        dockerfile(F, 'RUN ["pip", "install", "--no-cache-dir", "flask"]'),
+        dockerfile(F, 'RUN ["pip", "install", "--no-cache-dir", "flask"]'),
+        id="exec form, spaced",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN ["python","-m","pip","install","flask"]'),
+        dockerfile(F, 'RUN ["python","-m","pip","install","--no-cache-dir","flask"]'),
+        dockerfile(F, 'RUN ["python","-m","pip","install","--no-cache-dir","flask"]'),
+        id="exec form, tight",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN ["/bin/sh", "-c", "pip install flask"]'),
+        dockerfile(F, 'RUN ["/bin/sh", "-c", "pip install --no-cache-dir flask"]'),
+        dockerfile(F, 'RUN ["/bin/sh", "-c", "PIP_NO_CACHE_DIR=1 pip install flask"]'),
+        id="exec form sh -c",
+    ),
+    pytest.param(
+        dockerfile(F, "ONBUILD RUN pip install -r /app/requirements.txt"),
+        dockerfile(F, "ONBUILD RUN pip install --no-cache-dir -r /app/requirements.txt"),
+        dockerfile(F, "ONBUILD RUN PIP_NO_CACHE_DIR=1 pip install -r /app/requirements.txt"),
+        id="ONBUILD RUN",
+    ),
+    pytest.param(
+        dockerfile(F, "  run --network=host pip install x"),
+        dockerfile(F, "  run --network=host pip install --no-cache-dir x"),
+        dockerfile(F, "  run --network=host PIP_NO_CACHE_DIR=1 pip install x"),
+        id="lower case keyword, leading whitespace, a flag",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install --cache-dir /tmp/c x"),
+        dockerfile(F, "RUN pip install --cache-dir /tmp/c --no-cache-dir x"),
+        dockerfile(F, "RUN pip install --cache-dir /tmp/c --no-cache-dir x"),
+        id="--cache-dir after the subcommand: insert after its value",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install --no-cache-dir --cache-dir /tmp/c x"),
+        dockerfile(F, "RUN pip install --no-cache-dir --cache-dir /tmp/c --no-cache-dir x"),
+        dockerfile(F, "RUN pip install --no-cache-dir --cache-dir /tmp/c --no-cache-dir x"),
+        id="--cache-dir after --no-cache-dir turns the cache back on",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN pip install --cache-dir=/c x"),
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN pip install --cache-dir=/c --no-cache-dir x"),
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN pip install --cache-dir=/c --no-cache-dir x"),
+        id="the command line --cache-dir beats the variable",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install a && pip install b"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install a && pip install --no-cache-dir b"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install a && PIP_NO_CACHE_DIR=1 pip install b"),
+        id="an inline prefix covers its own command only",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=", "RUN pip install x"),
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=", "RUN pip install --no-cache-dir x"),
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=", "RUN PIP_NO_CACHE_DIR=1 pip install x"),
+        id="an empty value leaves the cache on",
+    ),
+    pytest.param(
+        dockerfile("ARG PIP_NO_CACHE_DIR=1", F, "RUN pip install x"),
+        dockerfile("ARG PIP_NO_CACHE_DIR=1", F, "RUN pip install --no-cache-dir x"),
+        dockerfile("ARG PIP_NO_CACHE_DIR=1", F, "RUN PIP_NO_CACHE_DIR=1 pip install x"),
+        id="an ARG before FROM is not seen by the stage",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install x", "ENV PIP_NO_CACHE_DIR=1"),
+        dockerfile(F, "RUN pip install --no-cache-dir x", "ENV PIP_NO_CACHE_DIR=1"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install x", "ENV PIP_NO_CACHE_DIR=1"),
+        id="an ENV after the RUN does not count",
+    ),
+    pytest.param(
+        dockerfile("FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN pip install x"),
+        dockerfile("FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN pip install --no-cache-dir x"),
+        dockerfile("FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN PIP_NO_CACHE_DIR=1 pip install x"),
+        id="stages from the same image share nothing",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN sudo pip install x"),
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN sudo pip install --no-cache-dir x"),
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN sudo pip install --no-cache-dir x"),
+        id="sudo resets the environment",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN pip install y"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN pip install --no-cache-dir y"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN PIP_NO_CACHE_DIR=1 pip install y"),
+        id="a cache mount covers its own RUN only",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/uv pip install x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/uv pip install --no-cache-dir x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/uv PIP_NO_CACHE_DIR=1 pip install x"),
+        id="a uv cache mount does not cover pip",
+    ),
+    pytest.param(
+        dockerfile(F, "USER app", "RUN --mount=type=cache,target=/root/.cache/pip pip install x"),
+        dockerfile(F, "USER app", "RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir x"),
+        dockerfile(F, "USER app", "RUN --mount=type=cache,target=/root/.cache/pip PIP_NO_CACHE_DIR=1 pip install x"),
+        id="after USER app the cache is in /home/app",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip pip install x"),
+        dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip pip install --no-cache-dir x"),
+        dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip PIP_NO_CACHE_DIR=1 pip install x"),
+        id="a bind mount is not a cache mount",
+    ),
+    pytest.param(
+        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "pip install x", "EOF"),
+        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "pip install --no-cache-dir x", "EOF"),
+        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "PIP_NO_CACHE_DIR=1 pip install x", "EOF"),
+        id="heredoc body run by the shell",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN <<-'SCRIPT' bash", "\tpip install x", "\tSCRIPT", "RUN echo done"),
+        dockerfile(F, "RUN <<-'SCRIPT' bash", "\tpip install --no-cache-dir x", "\tSCRIPT", "RUN echo done"),
+        dockerfile(F, "RUN <<-'SCRIPT' bash", "\tPIP_NO_CACHE_DIR=1 pip install x", "\tSCRIPT", "RUN echo done"),
+        id="heredoc fed to bash, tab-stripped, quoted delimiter",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN export PIP_NO_CACHE_DIR=1 && pip install a", "RUN pip install b"),
+        dockerfile(F, "RUN export PIP_NO_CACHE_DIR=1 && pip install a", "RUN pip install --no-cache-dir b"),
+        dockerfile(F, "RUN export PIP_NO_CACHE_DIR=1 && pip install a", "RUN PIP_NO_CACHE_DIR=1 pip install b"),
+        id="export lasts for its RUN only",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install pip-tools && pip-compile && pip-sync"),
+        dockerfile(F, "RUN pip install --no-cache-dir pip-tools && pip-compile && pip-sync"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install pip-tools && pip-compile && pip-sync"),
+        id="pip-compile and pip-sync are not pip",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install x \\", "  && pip uninstall -y y \\", "  && pip install z"),
+        dockerfile(F, "RUN pip install --no-cache-dir x \\", "  && pip uninstall -y y \\", "  && pip install --no-cache-dir z"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install x \\", "  && pip uninstall -y y \\", "  && PIP_NO_CACHE_DIR=1 pip install z"),
+        id="uninstall in between is left alone",
+    ),
+    pytest.param(
+        dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN pip install x"),
+        dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN pip install --no-cache-dir x"),
+        dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN PIP_NO_CACHE_DIR=1 pip install x"),
+        id="an ARG without a value sets nothing",
+    ),
+]
+
+NOOP_CASES = [
+    pytest.param(dockerfile(F, "RUN pip install --no-cache-dir flask"), id="flag after the subcommand"),
+    pytest.param(dockerfile(F, "RUN pip --no-cache-dir install flask"), id="flag before the subcommand"),
+    pytest.param(dockerfile(F, "RUN pip install flask --no-cache-dir"), id="flag after the packages"),
+    pytest.param(dockerfile(F, "RUN pip install \\", "    flask \\", "    --no-cache-dir"), id="flag on another continuation line"),
+    pytest.param(dockerfile(F, "RUN pip install --no-cache flask"), id="abbreviation --no-cache"),
+    pytest.param(dockerfile(F, "RUN pip install --cache-dir /c --no-cache-dir x"), id="--no-cache-dir after --cache-dir"),
+    pytest.param(dockerfile(F, "RUN pip uninstall -y x && pip freeze && pip list && pip show x"), id="commands without a cache"),
+    pytest.param(dockerfile(F, "RUN pip config list && pip cache purge && pip check && pip --version"), id="more commands without a cache"),
+    pytest.param(dockerfile(F, "RUN pipx install black && pipenv install && poetry install"), id="other installers"),
+    pytest.param(dockerfile(F, "RUN echo pip install x && apt-get install -y python3-pip"), id="pip as an argument"),
+    pytest.param(dockerfile(F, "# pip install x", "RUN true"), id="comment"),
+    pytest.param(dockerfile(F, 'CMD ["pip", "install", "x"]', "ENTRYPOINT pip install x", 'LABEL a="pip install x"'), id="CMD ENTRYPOINT LABEL"),
+    pytest.param(dockerfile("# syntax=docker/dockerfile:1", F, "COPY <<EOF /app/setup.sh", "pip install x", "EOF"), id="COPY heredoc"),
+    pytest.param(dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF python3", "import subprocess", "subprocess.run(['pip', 'install', 'x'])", "EOF"), id="heredoc fed to python"),
+    pytest.param(dockerfile(F, "RUN cat > /s.sh <<EOF", "pip install x", "EOF"), id="heredoc written to a file"),
+    pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN pip install x"), id="ENV"),
+    pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR 1", "RUN pip install x"), id="legacy ENV"),
+    pytest.param(dockerfile(F, "ENV A=1 PIP_NO_CACHE_DIR=off \\", "    B=2", "RUN pip install x"), id="ENV with several pairs, continued"),
+    pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=0", "RUN pip install x"), id="0 turns the cache off too"),
+    pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=false", "RUN pip install x"), id="false turns the cache off too"),
+    pytest.param(dockerfile(F, "ARG PIP_NO_CACHE_DIR=1", "RUN pip install x"), id="ARG with a value"),
+    pytest.param(dockerfile("ARG PIP_NO_CACHE_DIR=1", F, "ARG PIP_NO_CACHE_DIR", "RUN pip install x"), id="global ARG declared again"),
+    pytest.param(dockerfile("FROM python:3.12 AS base", "ENV PIP_NO_CACHE_DIR=1", "FROM base", "RUN pip install x"), id="inherited from the stage by name"),
+    pytest.param(dockerfile("FROM python:3.12", "ENV PIP_NO_CACHE_DIR=1", "FROM 0", "RUN pip install x"), id="inherited from the stage by index"),
+    pytest.param(dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install x"), id="inline prefix"),
+    pytest.param(dockerfile(F, "RUN export PIP_NO_CACHE_DIR=1; pip install x"), id="export earlier in the RUN"),
+    pytest.param(dockerfile(F, "RUN env PIP_NO_CACHE_DIR=1 pip install x"), id="env VAR=1 wrapper"),
+    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x"), id="cache mount"),
+    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache pip install x"), id="cache mount on a parent"),
+    pytest.param(dockerfile(F, "RUN --mount=type=tmpfs,target=/root/.cache pip install x"), id="tmpfs mount"),
+    pytest.param(dockerfile(F, "RUN --mount=type=cache,id=pip,sharing=locked,target=/root/.cache/pip \\", "    pip install x"), id="cache mount with more options"),
+    pytest.param(dockerfile(F, "ENV PIP_CACHE_DIR=/var/cache/pip", "RUN --mount=type=cache,target=/var/cache/pip pip install x"), id="cache mount on PIP_CACHE_DIR"),
+    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/c pip install --cache-dir /c x"), id="cache mount on --cache-dir"),
+    pytest.param(dockerfile(F, "USER app", "RUN --mount=type=cache,target=/home/app/.cache/pip pip install x"), id="cache mount in the user's home"),
+    pytest.param(dockerfile(F, "# pipfix: ignore", "RUN pip install x"), id="pipfix ignore"),
+    pytest.param(dockerfile(F, "# pipfix: skip-file", "RUN pip install x"), id="pipfix skip-file"),
+    pytest.param(dockerfile(F, "# hadolint ignore=DL3008,DL3042", "RUN pip install x"), id="hadolint ignore in a list"),
+    pytest.param(dockerfile("# hadolint global ignore=DL3042", F, "RUN pip install x"), id="hadolint global ignore"),
+    pytest.param(dockerfile(F, "RUN command -v pip && which pip"), id="command -v is a lookup"),
+]
+
+
+@pytest.mark.parametrize(("before", "after_flag", "after_env"), FIX_CASES)
+def test_fix_flag(before, after_flag, after_env):
+    assert_fix(before, after_flag, Strategy.FLAG)
+
+
+@pytest.mark.parametrize(("before", "after_flag", "after_env"), FIX_CASES)
+def test_fix_env(before, after_flag, after_env):
+    assert_fix(before, after_env, Strategy.ENV)
+
+
+@pytest.mark.parametrize("before", NOOP_CASES)
+@pytest.mark.parametrize("strategy", list(Strategy))
+def test_unchanged(before, strategy):
+    assert_fix(before, before, strategy)
