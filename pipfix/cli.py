@@ -19,12 +19,13 @@ from . import __version__
 from .engine import Result, fix
 from .errors import PipfixError
 from .files import decode_source, iter_dockerfiles, read_source, write_atomically
+from .rules import RULES
 from .settings import Settings, Strategy
 
 STDIN = "-"
 
 EXIT_OK = 0
-EXIT_FINDINGS = 1  # --check reported something
+EXIT_FINDINGS = 1  # --check: something would change, or a call keeps its cache
 EXIT_ERROR = 2  # usage error, or a file that could not be read, fixed or written
 
 HELP = """\
@@ -36,7 +37,7 @@ By default pipfix writes nothing: it prints a unified diff of what it would chan
 \b
 Exit status:
   0  success
-  1  --check reported findings
+  1  --check: a file would change, or a call keeps its cache
   2  an error (the other files are still processed)
 """
 
@@ -45,7 +46,7 @@ EXAMPLES = """\
 Examples:
   pipfix Dockerfile           show the diff of what would change
   pipfix --write .            fix every Dockerfile under the current directory
-  pipfix --check docker/      list the findings, exit 1 if there are any (CI)
+  pipfix --check docker/      list the findings, exit 1 if anything would change (CI)
   pipfix -w --strategy env Dockerfile
                               prefix the calls with PIP_NO_CACHE_DIR=1 instead
   pipfix - < Dockerfile       read standard input, print the whole fixed text
@@ -101,7 +102,8 @@ def pipfix(
     check: Annotated[
         bool,
         typer.Option(
-            "--check", help="Write nothing; print one line per finding, exit 1 if there are any."
+            "--check",
+            help="Write nothing; print one line per finding, exit 1 if anything would change.",
         ),
     ] = False,
     strategy: Annotated[
@@ -137,22 +139,22 @@ def run_stdin(mode: Mode, settings: Settings) -> int:
         return EXIT_ERROR
     if mode is Mode.CHECK:
         print_findings(STDIN, result)
-        return EXIT_FINDINGS if result.findings else EXIT_OK
+        return EXIT_FINDINGS if fails_check(result) else EXIT_OK
     write_stdout(result.text)
     return EXIT_OK
 
 
 def run_files(paths: Iterable[Path], mode: Mode, settings: Settings) -> int:
     statuses: list[Status] = []
-    reported_findings = False
+    failed_check = False
     for path in iter_dockerfiles(paths):
         status, result = process_file(path, mode, settings)
         statuses.append(status)
-        reported_findings = reported_findings or bool(result and result.findings)
+        failed_check = failed_check or (result is not None and fails_check(result))
     print(summarize(statuses, mode), file=sys.stderr)
     if Status.FAILED in statuses:
         return EXIT_ERROR
-    if mode is Mode.CHECK and reported_findings:
+    if mode is Mode.CHECK and failed_check:
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -177,6 +179,15 @@ def process_file(path: Path, mode: Mode, settings: Settings) -> tuple[Status, Re
         write_stdout(unified_diff(str(path), result.source, result.text))
     print(f"would fix {path}", file=sys.stderr)
     return Status.CHANGED, result
+
+
+CACHE_CODES = frozenset(rule.CODE for rule in RULES if rule.FIXABLE)
+
+
+def fails_check(result: Result) -> bool:
+    """--check fails when the file would change, or when a call keeps its cache even though
+    pipfix could not fix it; advisory findings (PIP003, PIP004) are reported but do not fail."""
+    return result.changed or any(finding.code in CACHE_CODES for finding in result.findings)
 
 
 def fix_source(name: str, read: Callable[[], str], settings: Settings) -> Result | None:

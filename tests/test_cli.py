@@ -101,7 +101,7 @@ def test_preview_of_a_clean_file_prints_nothing(run, tmp_path):
     assert stderr_lines(process) == ["1 file unchanged"]
 
 
-# --- check: findings on stdout, nothing written, exit 1 when anything is reported ---
+# --- check: findings on stdout, nothing written, exit 1 when anything would change ---
 
 
 def test_check_lists_findings_and_exits_1(run, tmp_path):
@@ -118,6 +118,15 @@ def test_check_of_a_clean_file_exits_0(run, tmp_path):
     write(tmp_path / "Dockerfile", FLASK_FLAG)
     process = run("--check", "Dockerfile")
     assert (process.returncode, process.stdout) == (0, b"")
+
+
+def test_check_prints_advisory_findings_but_exits_0(run, tmp_path):
+    text = "FROM python:3.12\nENV PIP_NO_CACHE_DIR=bogus\nRUN pip install flask\n"
+    write(tmp_path / "Dockerfile", text)
+    process = run("--check", "Dockerfile")
+    assert process.returncode == 0
+    assert process.stdout.startswith(b"Dockerfile:2:5: PIP003 ")
+    assert process.stdout.count(b"\n") == 1
 
 
 def test_check_reads_standard_input(run):
