@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
@@ -67,6 +67,7 @@ def commands(instruction: Instruction, text: str, dialect: str = "posix") -> Ite
 _SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh", "ksh"))
 _REDIRECTS = frozenset(("file_redirect", "herestring_redirect", "heredoc_redirect"))
 _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
+_STATEMENTS = frozenset(("command", "redirected_statement", *_DECLARATIONS))
 _MAX_NESTING = 16  # each level of `sh -c` in quotes needs more escaping; deeper is not real
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~]+")
@@ -196,15 +197,14 @@ class _Script:
         self._char_at_byte: list[int] | None = None
 
     def commands(self, dialect: str) -> Iterator[Command]:
-        if dialect == "posix":
-            data = self.text.encode("utf-8", "replace")
-            root = _parser().parse(data).root_node
-            if not root.has_error:
-                if len(data) != len(self.text):
-                    self._char_at_byte = _char_at_byte(self.text, len(data))
-                yield from self._walk(root)
-                return
-        yield from self._fallback(dialect)
+        if dialect != "posix":
+            yield from self._fallback(dialect, 0, len(self.text))
+            return
+        data = self.text.encode("utf-8", "replace")
+        root = _parser().parse(data).root_node
+        if len(data) != len(self.text):
+            self._char_at_byte = _char_at_byte(self.text, len(data))
+        yield from self._walk(root)
 
     # --- tree-sitter
 
@@ -216,6 +216,10 @@ class _Script:
                 yield from item.commands("posix")
                 continue
             kind = item.type
+            if kind == "ERROR" or (item.has_error and kind in _STATEMENTS):
+                # only this region failed to parse: the rest of the tree stays trusted
+                yield from self._fallback("posix", *self._span(item))
+                continue
             if kind == "command" or kind in _DECLARATIONS:
                 body, redirects, extent = item, (), item
             elif kind == "redirected_statement" and (body := item.children[0]).type == "command":
@@ -338,10 +342,12 @@ class _Script:
 
     # --- fallback
 
-    def _fallback(self, dialect: str) -> Iterator[Command]:
-        spans_by_command, balanced = quoting.split_commands(self.text, dialect)
+    def _fallback(self, dialect: str, start: int, end: int) -> Iterator[Command]:
+        """Commands of script[start:end], split without the shell grammar."""
+        region_commands, balanced = quoting.split_commands(self.text[start:end], dialect)
         text = self.text
-        for spans in spans_by_command:
+        for region_spans in region_commands:
+            spans = [(word_start + start, word_end + start) for word_start, word_end in region_spans]
             first = assignments_start = 0  # past keywords (`then`), then past assignments
             if dialect == "posix":
                 while first < len(spans) and text[slice(*spans[first])] in _KEYWORDS:
@@ -379,9 +385,28 @@ class _Script:
         return Word(None, word.raw, word.start, word.end)
 
 
-def _branches(nodes: list[Node]) -> list[Node]:
-    """The nodes that may hold commands: leaves cannot."""
-    return [node for node in nodes if node.child_count]
+class _Unparsed(NamedTuple):
+    """A region tree-sitter could not parse, walked like an ERROR node."""
+
+    start_byte: int
+    end_byte: int
+    type: str = "ERROR"
+    has_error: bool = True
+
+
+def _branches(nodes: list[Node]) -> list[Node | _Unparsed]:
+    """The nodes that may hold commands (leaves cannot). A statement directly followed by an
+    ERROR node joins it in one unparsed region: tree-sitter's recovery often ends a command
+    where the error starts and leaves the rest of its arguments in the ERROR node."""
+    branches: list[Node | _Unparsed] = []
+    previous = None
+    for node in nodes:
+        if node.type == "ERROR" and previous is not None and previous.type in _STATEMENTS:
+            branches[-1] = _Unparsed(previous.start_byte, node.end_byte)
+        elif node.child_count:
+            branches.append(node)
+        previous = node
+    return branches
 
 
 def _char_at_byte(text: str, byte_count: int) -> list[int]:
