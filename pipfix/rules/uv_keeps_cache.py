@@ -8,6 +8,9 @@ that keep uv's cache (no `--no-cache`, no `UV_NO_CACHE`, no cache mount on `~/.c
 uv keeps every downloaded and built distribution in `~/.cache/uv`; in an image layer that is
 dead weight. uv reads `UV_NO_CACHE` as a real boolean: `UV_NO_CACHE=false` keeps the cache.
 
+Calls in uv's symlink link mode (`--link-mode symlink`, `UV_LINK_MODE=symlink`) are left alone:
+their environment links into the cache, and uv refuses `--no-cache` there.
+
 ## Example
     RUN uv pip install --system -r requirements.txt
 
@@ -31,9 +34,17 @@ TOOL = "uv"
 
 def check(use: CacheUse, strategy: Strategy) -> Violation | None:
     invocation = use.invocation
-    if invocation.tool != TOOL or use.off or use.mount is not None:
+    if invocation.tool != TOOL or use.off or use.mount is not None or _links_into_cache(use):
         return None
     words = invocation.arguments[: invocation.arguments.index(invocation.subcommand) + 1]
     command = " ".join(word.text or word.raw for word in words)
     message = f"`uv {command}` keeps its download cache in the image layer"
     return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))
+
+
+def _links_into_cache(use: CacheUse) -> bool:
+    words = [word.text for word in use.invocation.arguments]
+    for position, word in enumerate(words):
+        if word == "--link-mode=symlink" or word == "--link-mode" and words[position + 1 : position + 2] == ["symlink"]:
+            return True
+    return use.env.get("UV_LINK_MODE") == "symlink"
