@@ -38,8 +38,8 @@ def cache_use(invocation: PipInvocation, context: RunContext) -> CacheUse:
     tool = invocation.tool
     if invocation.no_cache is not None:
         off = True
-    elif invocation.cache_dir is not None:
-        off = False  # a --cache-dir on the command line beats the variable
+    elif tool == "pip" and invocation.cache_dir is not None:
+        off = False  # pip: a --cache-dir on the command line beats the variable (uv: it does not)
     else:
         off = _variable_turns_off(tool, env)
     directory = _directory(invocation, env, context)

@@ -13,7 +13,7 @@ from .invocation import find_invocation
 from .pragmas import ALL_CODES, Suppressions, suppressions
 from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
-from .shell import commands
+from .shell import Command, Word, commands
 from .source import LineIndex
 from .stages import Setting, run_contexts
 
@@ -93,7 +93,7 @@ def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterat
         if "pip" not in raw and "uv" not in raw and "PIP_NO_CACHE_DIR" not in raw:
             continue
         for command in commands(instruction, text, context.dialect):
-            for word in command.assignment_words:
+            for word in _setting_words(command):
                 name, _, value = (word.text or "").partition("=")
                 for rule in SETTING_RULES:
                     if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
@@ -106,6 +106,17 @@ def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterat
             for rule in CALL_RULES:
                 if violation := rule.check(use, settings.strategy):
                     yield violation, instruction.start_line
+
+
+_SETTING_COMMANDS = frozenset({"export", "declare", "typeset", "readonly", "local", "env"})
+
+
+def _setting_words(command: Command) -> Iterator[Word]:
+    """The words of a command that set a variable: its `VAR=x` prefix, and the arguments of
+    `export VAR=x` or `env VAR=x`."""
+    yield from command.assignment_words
+    if command.words and command.words[0].text in _SETTING_COMMANDS:
+        yield from (word for word in command.words[1:] if "=" in (word.text or "").lstrip("="))
 
 
 def _self_check(

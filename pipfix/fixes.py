@@ -19,21 +19,18 @@ def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
         return Edit(command.words[0].start, f"{NO_CACHE_VARIABLE[invocation.tool]}=1 ")
     flag = NO_CACHE_FLAG[invocation.tool]
     if command.exec_form:
-        return Edit(invocation.subcommand.end, f'{command.separator}"{flag}"')
-    anchor = invocation.subcommand
-    if invocation.tool == "pip" and invocation.cache_dir is not None:
-        anchor = max(anchor, invocation.cache_dir, key=lambda word: word.end)  # pip's last option wins
-    return Edit(anchor.end, f" {flag}")
+        return Edit(invocation.flag_after.end, f'{command.separator}"{flag}"')
+    return Edit(invocation.flag_after.end, f" {flag}")
 
 
 def _prefix_reaches(use: CacheUse) -> bool:
     """A `VAR=1 ` prefix reaches the call: no sudo, `env -i` or `time` in between, a POSIX
-    shell, and no --cache-dir on the command line (which beats the variable)."""
+    shell, and no pip --cache-dir on the command line (which beats pip's variable)."""
     invocation = use.invocation
     return (
         use.context.dialect == "posix"
         and not invocation.command.exec_form
         and invocation.env_reachable
         and invocation.env_prefixable
-        and invocation.cache_dir is None
+        and not (invocation.tool == "pip" and invocation.cache_dir is not None)
     )

@@ -31,7 +31,8 @@ UV_VALUE_OPTIONS = frozenset(
 _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 _PYTHON_NAME = re.compile(r"(python|pypy)(\d+(\.\d+)*)?[dmu]?|py")
 _PIP_VARIABLE = re.compile(r"PIP\d*(\.\d+)?(_?(CMD|BIN|EXE|EXECUTABLE|COMMAND|PATH))?", re.IGNORECASE)
-_PYTHON_NO_VALUE_FLAGS = frozenset("bBdEhiIOPqRsSuvx")
+_PYTHON_NO_VALUE_FLAGS = frozenset("bBdEiIOPqRsSuvx")
+_UV_SHORT_NO_CACHE = re.compile(r"-[a-zA-Z]*n[a-zA-Z]*")  # -n, also in a cluster (-qn)
 _SIMPLE_EXPANSION = re.compile(r'"?\$(?:\{(\w+)(?::?-([^}"$]*))?\}|(\w+))"?')
 
 
@@ -40,7 +41,8 @@ class PipInvocation:
     tool: str  # "pip" or "uv"
     command: Command
     program: Word  # pip, python or uv: where findings point
-    subcommand: Word  # install, download, wheel (for uv: the word after which --no-cache goes)
+    subcommand: Word  # install, download, wheel; for uv: pip install, sync, tool install ...
+    flag_after: Word  # the word after which the no-cache flag goes
     arguments: tuple[Word, ...]  # the words after `program`, up to the end of the call
     no_cache: Word | None  # the option that turns the cache off, when the command line does
     cache_dir: Word | None  # the value of the --cache-dir that wins, when it sets the cache on
@@ -74,6 +76,12 @@ def _basename(word: Word, variables: Mapping[str, str | None]) -> str | None:
         value = tail[1]
     name = value.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
     return name[:-4] if name.endswith(".exe") else name
+
+
+def _may_be_pip(word: Word, variables: Mapping[str, str | None]) -> bool:
+    """The word may start a pip, python or uv call (the first word of one of find's -exec)."""
+    name = _basename(word, variables)
+    return name is None or name == "uv" or bool(_PIP_NAME.fullmatch(name) or _PYTHON_NAME.fullmatch(name))
 
 
 def _is_pip_variable(word: Word) -> bool:
@@ -131,8 +139,13 @@ def _python_module_pip(words: tuple[Word, ...], index: int, variables) -> int | 
 
 def _pip_call(command, program, index, env_reachable, env_prefixable, wrapper_env) -> PipInvocation | None:
     words = command.words
+    double_dash = None
     while index < len(words):
         value = words[index].text
+        if value == "--" and double_dash is None:
+            double_dash = index
+            index += 1
+            continue
         if value is not None and not value.startswith("-"):
             break
         index += 2 if value in PIP_VALUE_OPTIONS else 1  # a dynamic word is taken for an option
@@ -141,8 +154,15 @@ def _pip_call(command, program, index, env_reachable, env_prefixable, wrapper_en
     if words[index].text not in PIP_SUBCOMMANDS:
         return None
     no_cache, cache_dir = _pip_cache_options(words, program, index)
+    if double_dash is not None:
+        # pip hands the `--` on to the subcommand, which takes all that follows for requirements
+        flag_after = words[double_dash - 1]
+    elif cache_dir is not None and cache_dir.start > words[index].start:
+        flag_after = cache_dir  # pip's last option wins
+    else:
+        flag_after = words[index]
     return PipInvocation(
-        "pip", command, program, words[index], _arguments(words, program),
+        "pip", command, program, words[index], flag_after, _arguments(words, program),
         no_cache, cache_dir, env_reachable, env_prefixable, wrapper_env,
     )  # fmt: skip
 
@@ -210,14 +230,14 @@ def _uv_call(command, program, index, env_reachable, env_prefixable, wrapper_env
     no_cache = cache_dir = None
     for position, word in enumerate(arguments):
         value = word.text
-        if value in ("--no-cache", "-n", "--no-cache-dir"):
+        if value in ("--no-cache", "--no-cache-dir") or value is not None and _UV_SHORT_NO_CACHE.fullmatch(value):
             no_cache = word
         elif value == "--cache-dir" and position + 1 < len(arguments):
             cache_dir = arguments[position + 1]
         elif value is not None and value.startswith("--cache-dir="):
             cache_dir = word
     return PipInvocation(
-        "uv", command, program, subcommand, arguments,
+        "uv", command, program, subcommand, subcommand, arguments,
         no_cache, None if no_cache else cache_dir, env_reachable, env_prefixable, wrapper_env,
     )  # fmt: skip
 
@@ -225,7 +245,17 @@ def _uv_call(command, program, index, env_reachable, env_prefixable, wrapper_env
 # --- wrappers -------------------------------------------------------------------------------
 
 _SUDO_VALUE_OPTIONS = frozenset("ugCDhprtUT")
+_SUDO_LONG_VALUE_OPTIONS = frozenset(
+    {
+        "--user", "--group", "--chdir", "--chroot", "--close-from", "--host", "--prompt", "--role",
+        "--type", "--other-user", "--command-timeout",
+    }
+)  # fmt: skip
 _XARGS_VALUE_OPTIONS = frozenset("adEeIiLlnPs")
+_XARGS_LONG_VALUE_OPTIONS = frozenset(
+    {"--arg-file", "--delimiter", "--max-args", "--max-procs", "--max-chars", "--process-slot-var"}
+)
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _CONDA_VALUE_OPTIONS = frozenset({"-n", "--name", "-p", "--prefix", "--cwd", "-a", "--attach", "-r", "--root-prefix"})
 _UV_RUN_VALUE_OPTIONS = frozenset(
     {
@@ -256,7 +286,7 @@ def _unwrap(words: tuple[Word, ...], index: int, variables):
                     break
                 if option in ("-E", "--preserve-env") or option.startswith("--preserve-env="):
                     preserve = True
-                elif option.startswith("-") and not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS:
+                elif option in _SUDO_LONG_VALUE_OPTIONS or not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS:
                     index += 1
             index = _take_assignments(words, index, wrapper_env)
             env_reachable = env_reachable and preserve
@@ -298,12 +328,11 @@ def _unwrap(words: tuple[Word, ...], index: int, variables):
             while index < len(words) and (words[index].text or "").startswith("-"):
                 option = words[index].text
                 index += 1
-                if len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS:
+                if len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS or option in _XARGS_LONG_VALUE_OPTIONS:
                     index += 1
         elif name == "find":
-            while index < len(words) and words[index].text not in ("-exec", "-execdir", "-ok", "-okdir"):
-                index += 1
-            index += 1
+            commands = [k + 1 for k in range(index, len(words)) if words[k].text in _FIND_EXEC]
+            index = next((k for k in commands if _may_be_pip(words[k], variables)), commands[0] if commands else len(words))
         elif name in ("conda", "mamba", "micromamba"):
             while index < len(words) and (words[index].text or "").startswith("-"):
                 index += 2 if words[index].text in _CONDA_VALUE_OPTIONS else 1

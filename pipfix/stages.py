@@ -32,12 +32,16 @@ class RunContext:
 
 @dataclass(slots=True)
 class _Stage:
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # ENV: passed on to stages built FROM this one
+    args: dict[str, str] = field(default_factory=dict)  # ARG: ends with the stage
     user: str = "root"
     dialect: str = "posix"
 
     def inherit(self) -> _Stage:
-        return _Stage(dict(self.env), self.user, self.dialect)
+        return _Stage(dict(self.env), {}, self.user, self.dialect)
+
+    def variables(self) -> dict[str, str]:
+        return {**self.args, **self.env}  # an ENV beats an ARG of the same name
 
 
 def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunContext]], list[Setting]]:
@@ -56,23 +60,27 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
         if keyword == "FROM":
             stage = _from(instruction, stage, stages, names, global_args)
             continue
-        scope = stage.env if stage is not None else global_args
         if keyword in ("ENV", "ARG"):
-            for name, value, offset in _pairs(instruction, keyword, scope):
+            if stage is None:
+                scope = global_args
+            else:
+                scope = stage.env if keyword == "ENV" else stage.args
+            visible = global_args if stage is None else stage.variables()
+            for name, value, offset in _pairs(instruction, keyword, visible):
                 if value is None:  # ARG without a default: only a global default reaches
                     if stage is None or name not in global_args:
                         continue
                     value = global_args[name]
-                scope[name] = value
+                scope[name] = visible[name] = value
                 settings.append(Setting(name, value, offset, instruction.start_line))
         elif stage is None:
             continue
         elif keyword == "USER":
-            stage.user = _expand(instruction.script.strip(), stage.env).split(":", 1)[0] or "root"
+            stage.user = _expand(instruction.script.strip(), stage.variables()).split(":", 1)[0] or "root"
         elif keyword == "SHELL" and instruction.exec_form:
             stage.dialect = _dialect(instruction.script)
         elif keyword == "RUN":
-            env = dict(stage.env)
+            env = stage.variables()
             runs.append((instruction, RunContext(env, _cache_mounts(instruction, env), _home(stage), stage.dialect)))
     return runs, settings
 
@@ -90,7 +98,7 @@ def _from(instruction, previous, stages, names, global_args) -> _Stage:
 
 def _home(stage: _Stage) -> str | None:
     if "HOME" in stage.env:
-        return stage.env["HOME"]
+        return stage.env["HOME"]  # an ARG named HOME does not move the home
     if stage.user in ("root", "0"):
         return "/root"
     if stage.user.isdigit() or "$" in stage.user:
