@@ -31,9 +31,10 @@ class CacheUse:
 def cache_use(invocation: PipInvocation, context: RunContext) -> CacheUse:
     env: dict[str, str | None] = {}
     if invocation.env_reachable:
-        env.update(context.env)
-        env.update(invocation.command.exported)
+        env.update(invocation.command.exported)  # the stage's ENV and ARG, as the RUN left them
         env.update(invocation.command.assignments)
+    for name in invocation.wrapper_unset:
+        env.pop(name, None)
     env.update(invocation.wrapper_env)
     tool = invocation.tool
     if invocation.no_cache is not None:

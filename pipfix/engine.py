@@ -92,14 +92,13 @@ def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterat
         raw = text[instruction.start : instruction.end]
         if "pip" not in raw and "uv" not in raw and "PIP_NO_CACHE_DIR" not in raw:
             continue
-        for command in commands(instruction, text, context.dialect):
+        for command in commands(instruction, text, context.dialect, context.env):
             for word in _setting_words(command):
                 name, _, value = (word.text or "").partition("=")
                 for rule in SETTING_RULES:
                     if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
                         yield violation, instruction.start_line
-            variables = {**context.env, **command.exported, **command.assignments}
-            invocation = find_invocation(command, variables)
+            invocation = find_invocation(command, {**command.exported, **command.assignments})
             if invocation is None:
                 continue
             use = cache_use(invocation, context)

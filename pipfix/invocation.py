@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .shell import Command, Word
 
@@ -49,6 +49,7 @@ class PipInvocation:
     env_reachable: bool  # False behind sudo (without -E) or `env -i`: outer variables are lost
     env_prefixable: bool  # an assignment before the command's first word reaches the call
     wrapper_env: Mapping[str, str | None]  # variables set by wrappers (`env VAR=x pip ...`)
+    wrapper_unset: frozenset[str]  # variables removed by wrappers (`env -u VAR pip ...`)
 
 
 def static_value(word: Word, variables: Mapping[str, str | None]) -> str | None:
@@ -95,17 +96,17 @@ def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) 
     unwrapped = _unwrap(words, 0, variables)
     if unwrapped is None:
         return None
-    index, env_reachable, env_prefixable, wrapper_env = unwrapped
+    index, wrapping = unwrapped
     program = words[index]
     name = _basename(program, variables)
     if name is not None and _PIP_NAME.fullmatch(name) or name is None and _is_pip_variable(program):
-        return _pip_call(command, program, index + 1, env_reachable, env_prefixable, wrapper_env)
+        return _pip_call(command, program, index + 1, wrapping)
     if name == "uv":
-        return _uv_call(command, program, index + 1, env_reachable, env_prefixable, wrapper_env)
+        return _uv_call(command, program, index + 1, wrapping)
     if name is None or _PYTHON_NAME.fullmatch(name):
         module_index = _python_module_pip(words, index + 1, variables)
         if module_index is not None:
-            return _pip_call(command, program, module_index, env_reachable, env_prefixable, wrapper_env)
+            return _pip_call(command, program, module_index, wrapping)
     return None
 
 
@@ -137,7 +138,7 @@ def _python_module_pip(words: tuple[Word, ...], index: int, variables) -> int | 
     return None
 
 
-def _pip_call(command, program, index, env_reachable, env_prefixable, wrapper_env) -> PipInvocation | None:
+def _pip_call(command, program, index, wrapping: _Wrapping) -> PipInvocation | None:
     words = command.words
     double_dash = None
     while index < len(words):
@@ -163,7 +164,7 @@ def _pip_call(command, program, index, env_reachable, env_prefixable, wrapper_en
         flag_after = words[index]
     return PipInvocation(
         "pip", command, program, words[index], flag_after, _arguments(words, program),
-        no_cache, cache_dir, env_reachable, env_prefixable, wrapper_env,
+        no_cache, cache_dir, *wrapping.fields(),
     )  # fmt: skip
 
 
@@ -201,7 +202,7 @@ def _pip_cache_options(words, program, subcommand_index) -> tuple[Word | None, W
     return state
 
 
-def _uv_call(command, program, index, env_reachable, env_prefixable, wrapper_env) -> PipInvocation | None:
+def _uv_call(command, program, index, wrapping: _Wrapping) -> PipInvocation | None:
     words = command.words
     chain: list[str] = []
     subcommand = None
@@ -238,7 +239,7 @@ def _uv_call(command, program, index, env_reachable, env_prefixable, wrapper_env
             cache_dir = word
     return PipInvocation(
         "uv", command, program, subcommand, subcommand, arguments,
-        no_cache, None if no_cache else cache_dir, env_reachable, env_prefixable, wrapper_env,
+        no_cache, None if no_cache else cache_dir, *wrapping.fields(),
     )  # fmt: skip
 
 
@@ -268,12 +269,23 @@ _UV_RUN_VALUE_OPTIONS = frozenset(
 _ASSIGNMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.DOTALL)
 
 
-def _unwrap(words: tuple[Word, ...], index: int, variables):
-    """Skip wrapper commands. Returns (index of the wrapped program, env_reachable,
-    env_prefixable, wrapper_env) or None when the command runs nothing that could be pip."""
-    env_reachable = True
-    env_prefixable = True
-    wrapper_env: dict[str, str | None] = {}
+@dataclass(slots=True)
+class _Wrapping:
+    """What the wrappers in front of a program do to its environment."""
+
+    env_reachable: bool = True
+    env_prefixable: bool = True
+    env: dict[str, str | None] = field(default_factory=dict)
+    unset: set[str] = field(default_factory=set)
+
+    def fields(self) -> tuple[bool, bool, Mapping[str, str | None], frozenset[str]]:
+        return self.env_reachable, self.env_prefixable, self.env, frozenset(self.unset)
+
+
+def _unwrap(words: tuple[Word, ...], index: int, variables) -> tuple[int, _Wrapping] | None:
+    """Skip wrapper commands. Returns the index of the wrapped program and what the wrappers do
+    to its environment, or None when the command runs nothing that could be pip."""
+    wrapping = _Wrapping()
     while index < len(words):
         name = _basename(words[index], variables)
         index += 1
@@ -288,21 +300,28 @@ def _unwrap(words: tuple[Word, ...], index: int, variables):
                     preserve = True
                 elif option in _SUDO_LONG_VALUE_OPTIONS or not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS:
                     index += 1
-            index = _take_assignments(words, index, wrapper_env)
-            env_reachable = env_reachable and preserve
-            env_prefixable = False
+            index = _take_assignments(words, index, wrapping.env)
+            wrapping.env_reachable = wrapping.env_reachable and preserve
+            wrapping.env_prefixable = False
         elif name == "env":
             while index < len(words) and (words[index].text or "").startswith("-"):
                 option = words[index].text
                 index += 1
                 if option in ("-i", "-", "--ignore-environment"):
-                    env_reachable = False
-                    env_prefixable = False
-                elif option in ("-u", "-C", "-S", "--unset", "--chdir", "--split-string"):
+                    wrapping.env_reachable = False
+                    wrapping.env_prefixable = False
+                elif option in ("-u", "--unset") and index < len(words):
+                    wrapping.unset.add(words[index].text or "")
+                    wrapping.env_prefixable = False  # it would remove a prefix too
+                    index += 1
+                elif option.startswith("--unset="):
+                    wrapping.unset.add(option.partition("=")[2])
+                    wrapping.env_prefixable = False
+                elif option in ("-C", "-S", "--chdir", "--split-string"):
                     index += 1
                 elif option == "--":
                     break
-            index = _take_assignments(words, index, wrapper_env)
+            index = _take_assignments(words, index, wrapping.env)
         elif name == "exec":
             while index < len(words) and (words[index].text or "").startswith("-"):
                 index += 2 if words[index].text == "-a" else 1
@@ -312,7 +331,7 @@ def _unwrap(words: tuple[Word, ...], index: int, variables):
                     return None
                 index += 1
         elif name == "time":
-            env_prefixable = False
+            wrapping.env_prefixable = False
             while index < len(words) and words[index].text in ("-p", "--"):
                 index += 1
         elif name == "nice":
@@ -362,7 +381,7 @@ def _unwrap(words: tuple[Word, ...], index: int, variables):
                 if option in _UV_RUN_VALUE_OPTIONS:
                     index += 1
         else:
-            return index - 1, env_reachable, env_prefixable, wrapper_env
+            return index - 1, wrapping
     return None
 
 

@@ -33,23 +33,30 @@ class Command:
     words: tuple[Word, ...]  # the command name and its arguments, without the assignments
     assignments: Mapping[str, str | None]  # the inline `VAR=value` prefix (None: dynamic value)
     assignment_words: tuple[Word, ...]  # the same prefix as words, for positions
-    exported: Mapping[str, str | None]  # variables `export`ed earlier in the same RUN
+    exported: Mapping[str, str | None]  # the environment: the stage's, then `export` and `unset`
     exec_form: bool  # words are JSON array elements: insert `, "x"` after a word
     separator: str  # exec form: the separator to use between two elements, e.g. ", "
     confident: bool  # False when found by the fallback splitter in text that did not parse
 
 
-def commands(instruction: Instruction, text: str, dialect: str = "posix") -> Iterator[Command]:
+def commands(
+    instruction: Instruction,
+    text: str,
+    dialect: str = "posix",
+    environment: Mapping[str, str | None] = MappingProxyType({}),
+) -> Iterator[Command]:
     """Every simple command of a RUN instruction, in source order, nested scripts (`sh -c`,
-    shell heredoc bodies) included. `text` is the whole file, where heredoc bodies are read."""
+    shell heredoc bodies) included. `text` is the whole file, where heredoc bodies are read.
+    `environment` is what the RUN starts with (the stage's ENV and ARG); each command's
+    `exported` is that environment as `export` and `unset` have left it."""
     if dialect not in quoting.DIALECTS:
         dialect = "posix"
     if instruction.exec_form:
         elements = quoting.json_array(instruction.script)
         if elements is not None:
-            yield from _exec_form(instruction.script, instruction.script_map, elements)
+            yield from _exec_form(instruction.script, instruction.script_map, elements, environment)
             return
-    variables = _Variables({})
+    variables = _Variables(environment)
     line = _Script(
         _blank_markers(instruction.script, instruction.heredocs),
         instruction.script_map,
@@ -550,7 +557,10 @@ def _body_dialect(body: str, owner: Command | None, dialect: str) -> str | None:
 
 
 def _exec_form(
-    script: str, positions: OffsetMap, elements: list[tuple[int, int, quoting.Decoded]]
+    script: str,
+    positions: OffsetMap,
+    elements: list[tuple[int, int, quoting.Decoded]],
+    environment: Mapping[str, str | None],
 ) -> Iterator[Command]:
     if not elements:
         return
@@ -560,11 +570,14 @@ def _exec_form(
     )
     between = script[elements[0][1] : elements[1][0]] if len(elements) > 1 else ""
     separator = between if _COMMA.fullmatch(between) else ", "
-    yield Command(words, _NO_VARIABLES, (), _NO_VARIABLES, True, separator, True)
+    yield Command(words, _NO_VARIABLES, (), MappingProxyType(dict(environment)), True, separator, True)
     nested = _script_argument([word.text for word in words])
     if nested is not None:
         index, env_variables = nested
         decoded = elements[index][2]
         yield from _Script(
-            decoded.text, _DecodedMap(positions, decoded), _Variables(env_variables), depth=1
+            decoded.text,
+            _DecodedMap(positions, decoded),
+            _Variables({**environment, **env_variables}),
+            depth=1,
         ).commands("posix")
