@@ -88,6 +88,18 @@ def _parser() -> Parser:
     return Parser(Language(tree_sitter_bash.language()))
 
 
+_BEYOND_PARSER_TABLES = re.compile("[\U00030000-\U0010ffff]")
+
+
+def _parser_input(text: str) -> bytes:
+    """The script as UTF-8 for tree-sitter. tree-sitter-bash 0.25 reads past its character
+    tables on code points from U+30000 up and may crash (`{\U000771a8a`); they can only stand in
+    words, so each is replaced by a letter of the same UTF-8 length (U+20000)."""
+    if not text.isascii():
+        text = _BEYOND_PARSER_TABLES.sub("\U00020000", text)
+    return text.encode("utf-8", "replace")
+
+
 class _Positions(Protocol):
     def before(self, script_index: int) -> int: ...
     def after(self, script_index: int) -> int: ...
@@ -207,7 +219,7 @@ class _Script:
         if dialect != "posix":
             yield from self._fallback(dialect, 0, len(self.text))
             return
-        data = self.text.encode("utf-8", "replace")
+        data = _parser_input(self.text)
         root = _parser().parse(data).root_node
         if len(data) != len(self.text):
             self._char_at_byte = _char_at_byte(self.text, len(data))

@@ -700,3 +700,12 @@ def test_unquote_word(raw: str, text: str | None) -> None:
 )
 def test_json_array_rejects(source: str) -> None:
     assert quoting.json_array(source) is None
+
+
+def test_code_points_beyond_the_parser_tables_do_not_crash_it() -> None:
+    # tree-sitter-bash 0.25 crashed (a segfault, not every time) on `{` followed by code points
+    # from U+30000 up, found by hypothesis; a crash here kills the test run.
+    script = "{\U000771a8\U000d6963; pip install x"
+    for _ in range(3000):
+        found = run(script, "posix")
+    assert [[w.text for w in c.words] for c in found] == [["{\U000771a8\U000d6963"], ["pip", "install", "x"]]
