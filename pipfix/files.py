@@ -1,50 +1,13 @@
-"""File I/O for the command line: find Dockerfiles, read them exactly, write them back safely."""
+"""File I/O for the command line: read Dockerfiles exactly, write them back safely."""
 
 from __future__ import annotations
 
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import CannotFix
-
-SKIPPED_DIRECTORIES = frozenset({".git"})
-
-
-def is_dockerfile_name(name: str) -> bool:
-    """Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*, *.containerfile,
-    in any case; not BuildKit's per-Dockerfile ignore files (`Dockerfile.dockerignore`)."""
-    name = name.lower()
-    if name.endswith((".dockerignore", ".containerignore")):
-        return False
-    return (
-        name in ("dockerfile", "containerfile")
-        or name.startswith(("dockerfile.", "containerfile."))
-        or name.endswith((".dockerfile", ".containerfile"))
-    )
-
-
-def iter_dockerfiles(paths: Iterable[Path]) -> Iterator[Path]:
-    """Each named file as given (whatever its name), then the Dockerfiles under each named
-    directory in sorted order; each path once."""
-    seen: set[Path] = set()
-    for path in paths:
-        found = _dockerfiles_under(path) if path.is_dir() else [path]
-        for file in found:
-            if file not in seen:
-                seen.add(file)
-                yield file
-
-
-def _dockerfiles_under(directory: Path) -> Iterator[Path]:
-    # os.walk does not follow symlinked directories, so a symlink loop cannot hang it.
-    for root, dirnames, filenames in os.walk(directory):
-        dirnames[:] = sorted(name for name in dirnames if name not in SKIPPED_DIRECTORIES)
-        for name in sorted(filenames):
-            if is_dockerfile_name(name):
-                yield Path(root, name)
 
 
 def read_source(path: Path) -> str:

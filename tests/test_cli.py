@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
-import sysconfig
-from pathlib import Path
 
 import pytest
 
 import pipfix
 from pipfix.cli import main
+from tests.cli_support import (  # noqa: F401 (command and run are fixtures)
+    CLEAN_ENV,
+    SOURCE_ROOT,
+    command,
+    run,
+    stderr_lines,
+    write,
+)
 
 FLASK = "FROM python:3.12\nRUN pip install flask\n"
 FLASK_FLAG = "FROM python:3.12\nRUN pip install --no-cache-dir flask\n"
@@ -28,43 +33,6 @@ FLASK_DIFF = (
     b"+RUN pip install --no-cache-dir flask\n"
 )
 NOT_UTF8 = b"FROM python:3.12\nRUN echo \xff\n"  # the bad byte is at offset 26
-
-# The subprocesses import the pipfix under test, not a possibly older installed copy.
-SOURCE_ROOT = Path(pipfix.__file__).resolve().parent.parent
-INSTALLED_SCRIPT = shutil.which("pipfix", path=sysconfig.get_path("scripts"))
-
-
-@pytest.fixture(params=["python -m pipfix", "pipfix script"])
-def command(request) -> list[str]:
-    if request.param == "pipfix script":
-        if INSTALLED_SCRIPT is None:
-            pytest.skip("the pipfix script is not installed for this interpreter")
-        return [INSTALLED_SCRIPT]
-    return [sys.executable, "-m", "pipfix"]
-
-
-@pytest.fixture
-def run(command, tmp_path):
-    """Run pipfix in tmp_path with `args` and `stdin` bytes; returns the CompletedProcess."""
-    env = {**os.environ, "PYTHONPATH": str(SOURCE_ROOT)}
-
-    def run_pipfix(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(
-            [*command, *args], input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60
-        )
-
-    return run_pipfix
-
-
-def write(path: Path, text: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode() if isinstance(text, str) else text)
-    return path
-
-
-def stderr_lines(process: subprocess.CompletedProcess[bytes]) -> list[str]:
-    return process.stderr.decode().splitlines()
-
 
 # --- preview (the default): a diff on stdout, nothing written, exit 0 ---
 
@@ -242,25 +210,26 @@ def test_an_error_wins_over_findings_in_check_mode(run, tmp_path):
     process = run("--check", "missing.Dockerfile", "Dockerfile")
     assert process.returncode == 2
     assert process.stdout.startswith(FLASK_FINDING)
-    assert (
-        stderr_lines(process)[0]
-        == "error: cannot fix missing.Dockerfile: No such file or directory"
-    )
+    assert stderr_lines(process) == [
+        "would fix Dockerfile",  # files are processed in sorted order
+        "error: cannot fix missing.Dockerfile: No such file or directory",
+        "1 file would be fixed, 1 error",
+    ]
 
 
 # --- directories ---
 
 
-DISCOVERED = [
+DISCOVERED = [  # sorted as pipfix reports them
+    ".devcontainer/Dockerfile",
     "CONTAINERFILE",
     "Containerfile.prod",
     "Dockerfile",
     "Dockerfile.dev",
     "api.Dockerfile",
+    "sub/dockerfile",
     "web.dockerfile",
     "worker.containerfile",
-    ".devcontainer/Dockerfile",
-    "sub/dockerfile",
 ]
 NOT_DISCOVERED = [".git/Dockerfile", "Dockerfile.dockerignore", "notes.txt", "sub/fixed.txt"]
 
@@ -304,12 +273,37 @@ def test_help_has_examples(run):
 @pytest.mark.parametrize(
     "args",
     [
-        [],
         ["--check", "--write", "Dockerfile"],
         ["-", "Dockerfile"],
         ["--strategy", "both", "Dockerfile"],
+        ["--stdin-filename", "Dockerfile", "Dockerfile"],
+        ["--diff", "--write", "Dockerfile"],
+        ["--exit-non-zero-on-fix", "Dockerfile"],
+        ["--write", "--output-format", "json", "Dockerfile"],
+        ["--output-format", "json", "-"],
+        ["--output-format", "xml", "Dockerfile"],
+        ["--check", "--diff", "--output-format", "sarif", "Dockerfile"],
+        ["--config", "pipfix.toml", "--isolated", "Dockerfile"],
+        ["--ignore", "PIP999", "Dockerfile"],
+        ["--jobs", "0", "Dockerfile"],
+        ["--color", "sometimes", "Dockerfile"],
     ],
-    ids=["no path", "check and write", "stdin and a file", "unknown strategy"],
+    ids=[
+        "check and write",
+        "stdin and a file",
+        "unknown strategy",
+        "stdin-filename with a file",
+        "diff and write",
+        "exit-non-zero-on-fix without write",
+        "a report format with write",
+        "a report format with stdin preview",
+        "unknown format",
+        "diff with a report format",
+        "config and isolated",
+        "unknown rule code",
+        "no jobs",
+        "unknown color",
+    ],
 )
 def test_usage_errors_exit_2_with_nothing_on_stdout(run, tmp_path, args):
     write(tmp_path / "Dockerfile", FLASK)
@@ -322,3 +316,216 @@ def test_usage_errors_exit_2_with_nothing_on_stdout(run, tmp_path, args):
 def test_main_returns_the_exit_status(tmp_path, capsys):
     assert main(["--check", str(tmp_path / "missing")]) == 2
     assert "error: cannot fix" in capsys.readouterr().err
+
+
+# --- the default PATH, --check --diff, --exit-non-zero-on-fix, --stdin-filename, -o ---
+
+
+def test_the_default_path_is_the_current_directory(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK)
+    write(tmp_path / "sub" / "api.Dockerfile", FLASK_FLAG)
+    process = run()
+    assert process.returncode == 0
+    assert process.stdout == FLASK_DIFF
+    assert stderr_lines(process) == ["would fix Dockerfile", "1 file would be fixed, 1 unchanged"]
+
+
+def test_check_with_diff_prints_the_findings_then_the_diff(run, tmp_path):
+    dockerfile = write(tmp_path / "Dockerfile", FLASK)
+    process = run("--check", "--diff", "Dockerfile")
+    assert process.returncode == 1
+    findings, _, diff = process.stdout.partition(b"\n")
+    assert findings.startswith(FLASK_FINDING)
+    assert diff == FLASK_DIFF
+    assert dockerfile.read_text() == FLASK
+
+
+def test_check_with_diff_of_a_clean_file_exits_0(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK_FLAG)
+    assert (run("--check", "--diff").returncode, run("--check", "--diff").stdout) == (0, b"")
+
+
+def test_write_exit_non_zero_on_fix(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK)
+    first = run("--write", "--exit-non-zero-on-fix")
+    assert (first.returncode, first.stdout) == (1, b"")
+    assert stderr_lines(first) == ["fixed Dockerfile", "1 file fixed"]
+    second = run("--write", "--exit-non-zero-on-fix")
+    assert second.returncode == 0  # nothing left to fix
+
+
+def test_stdin_write_exit_non_zero_on_fix(run):
+    changed = run("--write", "--exit-non-zero-on-fix", "-", stdin=FLASK.encode())
+    assert (changed.returncode, changed.stdout) == (1, FLASK_FLAG.encode())
+    clean = run("--write", "--exit-non-zero-on-fix", "-", stdin=FLASK_FLAG.encode())
+    assert (clean.returncode, clean.stdout) == (0, FLASK_FLAG.encode())
+
+
+def test_stdin_filename_names_standard_input(run):
+    process = run("--check", "--stdin-filename", "docker/Dockerfile", "-", stdin=FLASK.encode())
+    assert process.returncode == 1
+    assert process.stdout.startswith(b"docker/Dockerfile:2:5: PIP001 ")
+
+
+def test_stdin_filename_without_a_path_reads_standard_input(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK)  # not read: standard input is
+    process = run("--stdin-filename", "Dockerfile", stdin=FLASK_FLAG.encode())
+    assert (process.returncode, process.stdout, process.stderr) == (0, FLASK_FLAG.encode(), b"")
+
+
+def test_output_file_gets_the_data_and_stdout_stays_empty(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK)
+    process = run("--check", "--diff", "-o", "report.txt")
+    assert (process.returncode, process.stdout) == (1, b"")
+    report = (tmp_path / "report.txt").read_bytes()
+    assert report.startswith(FLASK_FINDING) and report.endswith(FLASK_DIFF)
+
+
+def test_an_output_file_that_cannot_be_written_is_an_error(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK)
+    process = run("--check", "-o", "missing/report.txt")
+    assert (process.returncode, process.stdout) == (2, b"")
+    assert stderr_lines(process)[0].startswith("error: cannot write missing/report.txt: ")
+
+
+# --- verbosity: -q errors only, -s nothing, -v why ---
+
+
+def test_quiet_prints_only_errors(run, tmp_path):
+    write(tmp_path / "bad" / "Dockerfile", NOT_UTF8)
+    write(tmp_path / "good" / "Dockerfile", FLASK)
+    process = run("-q", "--write")
+    assert (process.returncode, process.stdout) == (2, b"")
+    assert stderr_lines(process) == ["error: cannot fix bad/Dockerfile: not valid UTF-8 at byte 26"]
+    assert (tmp_path / "good" / "Dockerfile").read_text() == FLASK_FLAG
+
+
+def test_quiet_keeps_the_data_on_stdout(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK)
+    process = run("--quiet", "--check")
+    assert (process.returncode, process.stderr) == (1, b"")
+    assert process.stdout.startswith(FLASK_FINDING)
+
+
+@pytest.mark.parametrize("args", [["--check"], [], ["--write"]], ids=["check", "preview", "write"])
+def test_silent_prints_nothing_and_keeps_the_exit_status(run, tmp_path, args):
+    write(tmp_path / "Dockerfile", FLASK)
+    write(tmp_path / "bad.Dockerfile", NOT_UTF8)
+    process = run("--silent", *args)
+    assert (process.returncode, process.stdout, process.stderr) == (2, b"", b"")
+    write(tmp_path / "bad.Dockerfile", FLASK_FLAG)
+    write(tmp_path / "Dockerfile", FLASK)
+    expected = 1 if args == ["--check"] else 0
+    process = run("-s", *args)
+    assert (process.returncode, process.stdout, process.stderr) == (expected, b"", b"")
+
+
+def test_silent_still_prints_the_text_of_standard_input(run):
+    process = run("-s", "-", stdin=FLASK.encode())
+    assert (process.returncode, process.stdout, process.stderr) == (0, FLASK_FLAG.encode(), b"")
+
+
+def test_verbose_tells_why_a_path_was_skipped(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK_FLAG)
+    write(tmp_path / "vendor" / "Dockerfile", FLASK)
+    process = run("-v", "--extend-exclude", "vendor/")
+    assert process.returncode == 0
+    assert stderr_lines(process) == [
+        "skipped vendor: matches the exclude pattern 'vendor/'",
+        "1 file unchanged",
+    ]
+
+
+# --- color: only the diff, only on a terminal (or when asked) ---
+
+RED_LINE = b"\x1b[31m-RUN pip install flask\x1b[0m\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "colored"),
+    [
+        ([], {}, False),  # a pipe
+        (["--color", "always"], {}, True),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        (["--color", "always"], {"NO_COLOR": "1"}, True),
+    ],
+    ids=["pipe", "always", "never beats FORCE_COLOR", "FORCE_COLOR", "NO_COLOR wins", "always beats NO_COLOR"],
+)
+def test_color_of_the_diff(run, tmp_path, args, env, colored):
+    write(tmp_path / "Dockerfile", FLASK)
+    process = run(*args, env=env)
+    assert (RED_LINE in process.stdout) is colored
+    assert (b"\x1b[" in process.stdout) is colored
+    assert b"\x1b[" not in process.stderr
+
+
+@pytest.mark.parametrize("args", [["--check"], ["--check", "--output-format", "json"], ["-"]])
+def test_findings_reports_and_standard_input_are_never_colored(run, tmp_path, args):
+    write(tmp_path / "Dockerfile", FLASK)
+    process = run("--color", "always", *args, stdin=FLASK.encode())
+    assert process.stdout and b"\x1b[" not in process.stdout
+
+
+def test_auto_colors_a_terminal(command, tmp_path):
+    """stdout on a pseudo-terminal: the diff is colored; TERM=dumb or NO_COLOR turn it off."""
+    pty = pytest.importorskip("pty")
+    write(tmp_path / "Dockerfile", FLASK)
+
+    def on_terminal(env: dict[str, str]) -> bytes:
+        main_fd, terminal_fd = pty.openpty()
+        try:
+            subprocess.run(
+                [*command, "Dockerfile"],
+                stdout=terminal_fd,
+                stderr=subprocess.DEVNULL,
+                cwd=tmp_path,
+                env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT), **env},
+                timeout=60,
+                check=True,
+            )
+            return os.read(main_fd, 65536)
+        finally:
+            os.close(main_fd)
+            os.close(terminal_fd)
+
+    assert b"\x1b[31m-RUN pip install flask" in on_terminal({})
+    assert b"\x1b[" not in on_terminal({"TERM": "dumb"})
+    assert b"\x1b[" not in on_terminal({"NO_COLOR": "1"})
+
+
+# --- rules, jobs ---
+
+
+def test_ignore_a_rule_on_the_command_line(run, tmp_path):
+    write(tmp_path / "Dockerfile", FLASK + "ENV PIP_NO_CACHE_DIR=bogus\n")
+    process = run("--check", "--ignore", "PIP001", "--ignore", "pip003,PIP004")
+    assert (process.returncode, process.stdout) == (0, b"")
+
+
+def test_many_files_in_parallel_give_the_same_sorted_output(run, tmp_path):
+    for number in range(80):
+        write(tmp_path / f"d{number:02}" / "Dockerfile", FLASK if number % 3 else FLASK_FLAG)
+    write(tmp_path / "d40" / "Dockerfile", NOT_UTF8)
+    serial = run("--check", "--jobs", "1")
+    parallel = run("--check", "--jobs", "2")
+    assert serial.returncode == parallel.returncode == 2
+    assert serial.stdout == parallel.stdout
+    assert serial.stderr == parallel.stderr
+    names = [line.split(b":")[0] for line in serial.stdout.splitlines()]
+    assert names == sorted(names) and len(names) == 80 - 27 - 1
+
+
+def test_import_pipfix_loads_no_command_line_dependency():
+    code = "import sys, pipfix; print(sorted({'typer', 'click', 'difflib', 'pathspec'} & set(sys.modules)))"
+    process = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
+    )
+    assert process.stdout == "[]\n"
+
+
+def test_silent_check_of_standard_input_prints_nothing(run):
+    process = run("-s", "--check", "-", stdin=FLASK.encode())
+    assert (process.returncode, process.stdout, process.stderr) == (1, b"", b"")

@@ -1,0 +1,67 @@
+"""Where output goes: data to stdout (or -o FILE), messages for people to stderr by verbosity,
+and whether to color."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Mapping
+from typing import BinaryIO
+
+
+class Verbosity(enum.IntEnum):
+    SILENT = 0  # nothing: the exit status only
+    QUIET = 1  # errors only
+    NORMAL = 2  # per-file lines and the summary
+    VERBOSE = 3  # also the configuration used and why paths were skipped
+
+
+class ColorChoice(str, enum.Enum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+def use_color(choice: ColorChoice, is_terminal: bool, environ: Mapping[str, str]) -> bool:
+    """--color always/never wins; for auto, NO_COLOR turns color off, FORCE_COLOR on, and
+    otherwise only a terminal (not TERM=dumb) gets color."""
+    if choice is not ColorChoice.AUTO:
+        return choice is ColorChoice.ALWAYS
+    if environ.get("NO_COLOR"):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0", "false"):
+        return True
+    return is_terminal and environ.get("TERM") != "dumb"
+
+
+class Console:
+    """Messages for people, on stderr, as the verbosity allows."""
+
+    def __init__(self, verbosity: Verbosity) -> None:
+        self.verbosity = verbosity
+
+    def error(self, message: str) -> None:
+        self._print(Verbosity.QUIET, f"error: {message}")
+
+    def info(self, message: str) -> None:
+        self._print(Verbosity.NORMAL, message)
+
+    def detail(self, message: str) -> None:
+        self._print(Verbosity.VERBOSE, message)
+
+    def _print(self, level: Verbosity, message: str) -> None:
+        if self.verbosity >= level:
+            print(message, file=sys.stderr, flush=True)
+
+
+class Output:
+    """Data: stdout, or the -o file; `None` stream writes nothing (--silent)."""
+
+    def __init__(self, stream: BinaryIO | None) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        """As UTF-8 with no newline translation (CRLF stays CRLF)."""
+        if self.stream is not None and text:
+            self.stream.write(text.encode("utf-8", "surrogateescape"))
+            self.stream.flush()

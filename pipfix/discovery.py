@@ -1,0 +1,207 @@
+"""Which files a run processes: the Dockerfiles under the directories it is given, and the files
+it is named, less what the exclude patterns and `.gitignore` files leave out.
+
+Pure of output: `discover` returns the files, sorted, and why each left-out path was left out.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+from pathspec import GitIgnoreSpec
+
+ALWAYS_SKIPPED = frozenset({".git"})
+
+# Directories no one keeps their own Dockerfiles in; `exclude` replaces this list,
+# `extend-exclude` adds to it.
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".hg",
+    ".svn",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".venv",
+    "venv",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+)
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*, *.containerfile,
+    in any case; not BuildKit's per-Dockerfile ignore files (`Dockerfile.dockerignore`)."""
+    name = name.lower()
+    if name.endswith((".dockerignore", ".containerignore")):
+        return False
+    return (
+        name in ("dockerfile", "containerfile")
+        or name.startswith(("dockerfile.", "containerfile."))
+        or name.endswith((".dockerfile", ".containerfile"))
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    root: Path  # exclude patterns are relative to it: the config file's directory, else the CWD
+    exclude: tuple[str, ...]  # gitignore-style patterns
+    respect_gitignore: bool = True
+    force_exclude: bool = False  # apply the filters to explicitly named files too
+
+    @cached_property
+    def exclude_spec(self) -> GitIgnoreSpec:
+        return GitIgnoreSpec.from_lines(self.exclude)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: Path
+    reason: str  # e.g. "matches an exclude pattern ('vendor/')"
+
+
+@dataclass
+class Discovery:
+    files: list[Path] = field(default_factory=list)  # sorted, each once
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
+    """The files to process: each named file (through the filters only with `force_exclude`),
+    and the Dockerfiles under each named directory (an excluded one too, unless
+    `force_exclude`: patterns then apply below it, not to it). Symbolic links to directories are not
+    followed inside a search (git keeps them as links too), so a link loop cannot hang it."""
+    found = Discovery()
+    gitignore = Gitignore()
+    files: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            search_filters = filters
+            if reason := excluded(path, True, filters, gitignore):
+                if filters.force_exclude:
+                    found.skipped.append(Skipped(path, reason))
+                    continue
+                # Named, so searched: its contents are matched relative to it, not through it.
+                search_filters = replace(
+                    filters, root=Path(os.path.abspath(path)), respect_gitignore=False
+                )
+            files.update(_search(path, search_filters, gitignore, found.skipped))
+        elif filters.force_exclude and (reason := excluded(path, False, filters, gitignore)):
+            found.skipped.append(Skipped(path, reason))
+        else:
+            files.add(path)
+    found.files = sorted(files)
+    return found
+
+
+def _search(top: Path, filters: Filters, gitignore: Gitignore, skipped: list[Skipped]) -> list[Path]:
+    found = []
+    for root, dirnames, filenames in os.walk(top):
+        kept = []
+        for name in sorted(dirnames):
+            directory = Path(root, name)
+            if name in ALWAYS_SKIPPED:
+                continue
+            if reason := excluded(directory, True, filters, gitignore):
+                skipped.append(Skipped(directory, reason))
+            else:
+                kept.append(name)
+        dirnames[:] = kept
+        for name in sorted(filenames):
+            if not is_dockerfile_name(name):
+                continue
+            file = Path(root, name)
+            if reason := excluded(file, False, filters, gitignore):
+                skipped.append(Skipped(file, reason))
+            else:
+                found.append(file)
+    return found
+
+
+def excluded(path: Path, is_dir: bool, filters: Filters, gitignore: Gitignore) -> str | None:
+    """Why `path` is left out, or None when it is kept."""
+    relative = _pattern_path(path, filters.root, is_dir)
+    result = filters.exclude_spec.check_file(relative)
+    if result.include:
+        return f"matches the exclude pattern {filters.exclude[result.index]!r}"
+    if filters.respect_gitignore and (ignore_file := gitignore.ignoring(path, is_dir)):
+        return f"ignored by {ignore_file}"
+    return None
+
+
+def _pattern_path(path: Path, root: Path, is_dir: bool) -> str:
+    """The path as a gitignore pattern sees it: relative to root, with a trailing slash for a
+    directory. A path outside root is matched by its absolute path, so that patterns without
+    a leading slash (`vendor/`, `*.dev.Dockerfile`) still apply to it."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root).as_posix()
+    except ValueError:
+        relative = absolute.as_posix().lstrip("/")
+    return relative + "/" if is_dir and relative not in ("", ".") else relative
+
+
+class Gitignore:
+    """git's ignore rules for paths inside a git repository: the `.gitignore` files from the
+    path's directory up to the repository root (the deepest that decides wins), then
+    `.git/info/exclude`. Outside a repository nothing is ignored, as for git."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        self._roots: dict[Path, Path | None] = {}
+
+    def ignoring(self, path: Path, is_dir: bool) -> Path | None:
+        """The ignore file that ignores `path`, or None."""
+        absolute = Path(os.path.abspath(path))
+        root = self.repository_root(absolute.parent)
+        if root is None:
+            return None
+        directory = absolute.parent
+        candidates = []
+        while True:
+            candidates.append((directory, directory / ".gitignore"))
+            if directory == root:
+                break
+            directory = directory.parent
+        candidates.append((root, root / ".git" / "info" / "exclude"))
+        for base, ignore_file in candidates:
+            spec = self._spec(ignore_file)
+            if spec is None:
+                continue
+            result = spec.check_file(_pattern_path(absolute, base, is_dir))
+            if result.include is not None:
+                return ignore_file if result.include else None
+        return None
+
+    def repository_root(self, directory: Path) -> Path | None:
+        if directory not in self._roots:
+            if (directory / ".git").exists():
+                self._roots[directory] = directory
+            elif directory.parent == directory:
+                self._roots[directory] = None
+            else:
+                self._roots[directory] = self.repository_root(directory.parent)
+        return self._roots[directory]
+
+    def _spec(self, ignore_file: Path) -> GitIgnoreSpec | None:
+        if ignore_file not in self._specs:
+            try:
+                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = None
+            self._specs[ignore_file] = GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[ignore_file]
+
+
+def common_directory(paths: Sequence[Path]) -> Path:
+    """The deepest directory that holds every path (a directory path holds itself)."""
+    directories = [
+        os.path.abspath(path if path.is_dir() else path.parent or ".") for path in paths
+    ]
+    return Path(os.path.commonpath(directories)) if directories else Path.cwd()

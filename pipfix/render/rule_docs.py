@@ -1,0 +1,57 @@
+"""Rule documentation from each rule module's docstring: a title line, then `## ` sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+from ..rules import RULES
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    code: str
+    name: str
+    fixable: bool
+    title: str  # the docstring's first line, e.g. "PIP001 pip-keeps-cache (hadolint DL3042)"
+    sections: dict[str, str]  # heading ("What it does", ...) -> its text
+    markdown: str  # the whole docstring, headings included
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of "What it does"."""
+        what = " ".join(self.sections.get("What it does", self.title).split())
+        return what.split(". ")[0].rstrip(".") + "."
+
+    @property
+    def description(self) -> str:
+        """"What it does" and "Why is this bad?", as plain text."""
+        return " ".join(
+            " ".join(self.sections[heading].split())
+            for heading in ("What it does", "Why is this bad?")
+            if heading in self.sections
+        )
+
+
+def rule_doc(rule: ModuleType) -> RuleDoc:
+    text = (rule.__doc__ or "").strip()
+    title, _, body = text.partition("\n")
+    sections: dict[str, str] = {}
+    heading = None
+    for line in body.splitlines():
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            sections[heading] = ""
+        elif heading is not None:
+            sections[heading] += line + "\n"
+    return RuleDoc(
+        code=rule.CODE,
+        name=rule.NAME,
+        fixable=rule.FIXABLE,
+        title=title.strip(),
+        sections={heading: content.strip("\n") for heading, content in sections.items()},
+        markdown=f"# {title.strip()}\n{body}",
+    )
+
+
+RULE_DOCS = {rule.CODE: rule_doc(rule) for rule in RULES}
