@@ -42,8 +42,8 @@ class Result:
 
 
 def may_call_pip(text: str) -> bool:
-    """Cheap test: only text that mentions pip or uv (or pip's variable) can need a fix."""
-    return "pip" in text or "uv" in text or "PIP_NO_CACHE_DIR" in text
+    """Cheap test: only text that mentions pip or uv (`$PIP`, PIP_NO_CACHE_DIR) can need a fix."""
+    return "pip" in text or "PIP" in text or "uv" in text
 
 
 def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
@@ -89,8 +89,7 @@ def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterat
             if violation := rule.check(setting):
                 yield violation, setting.start_line
     for instruction, context in runs:
-        raw = text[instruction.start : instruction.end]
-        if "pip" not in raw and "uv" not in raw and "PIP_NO_CACHE_DIR" not in raw:
+        if not may_call_pip(text[instruction.start : instruction.end]):
             continue
         for command in commands(instruction, text, context.dialect, context.env):
             for word in _setting_words(command):
@@ -107,15 +106,19 @@ def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterat
                     yield violation, instruction.start_line
 
 
-_SETTING_COMMANDS = frozenset({"export", "declare", "typeset", "readonly", "local", "env"})
-
-
 def _setting_words(command: Command) -> Iterator[Word]:
-    """The words of a command that set a variable: its `VAR=x` prefix, and the arguments of
-    `export VAR=x` or `env VAR=x`."""
+    """The words of a command that put a variable in a program's environment: its `VAR=x`
+    prefix, and the `VAR=x` arguments of `export`, `declare -x`, `env` and `sudo`."""
     yield from command.assignment_words
-    if command.words and command.words[0].text in _SETTING_COMMANDS:
-        yield from (word for word in command.words[1:] if "=" in (word.text or "").lstrip("="))
+    if not command.words:
+        return
+    name = command.words[0].text
+    arguments = command.words[1:]
+    exports = name in ("export", "env", "sudo") or name in ("declare", "typeset") and any(
+        (word.text or "").startswith("-") and "x" in (word.text or "") for word in arguments
+    )
+    if exports:
+        yield from (word for word in arguments if "=" in (word.text or "").lstrip("="))
 
 
 def _self_check(

@@ -78,6 +78,8 @@ _STATEMENTS = frozenset(("command", "redirected_statement", *_DECLARATIONS))
 _MAX_NESTING = 16  # each level of `sh -c` in quotes needs more escaping; deeper is not real
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~]+")
+_SAFE_WINDOWS_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~\\]+")  # no escape: `\` is a path separator
+_SAFE_WORDS = {"posix": _SAFE_WORD, "powershell": _SAFE_WINDOWS_WORD, "cmd": _SAFE_WINDOWS_WORD}
 _KEYWORDS = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!", "{", "("))
 _COMMA = re.compile(r"[ \t]*,[ \t]*")
 _NO_VARIABLES: Mapping[str, str | None] = MappingProxyType({})
@@ -382,7 +384,7 @@ class _Script:
                 continue
             words = tuple(self._fallback_word(*span, dialect) for span in spans)
             confident = balanced and all(
-                _SAFE_WORD.fullmatch(w.raw) for w in (*assignment_words, *words)
+                _SAFE_WORDS[dialect].fullmatch(w.raw) for w in (*assignment_words, *words)
             )
             command = Command(
                 words,
@@ -399,9 +401,11 @@ class _Script:
 
     def _fallback_word(self, start: int, end: int, dialect: str) -> Word:
         word = self._word(start, end)
-        if dialect == "posix" or word.text is None or _SAFE_WORD.fullmatch(word.raw):
+        if dialect == "posix":
             return word
-        return Word(None, word.raw, word.start, word.end)
+        # PowerShell and cmd quote and escape otherwise: only a plain word has a known value
+        text = word.raw if _SAFE_WORDS[dialect].fullmatch(word.raw) else None
+        return Word(text, word.raw, word.start, word.end)
 
 
 class _Unparsed(NamedTuple):

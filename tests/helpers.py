@@ -77,3 +77,19 @@ def assert_fix(before: str, after: str, strategy: Strategy = Strategy.FLAG) -> N
     for name, transform in variants(before):
         got = check_invariants(transform(before), settings)
         assert got == transform(after), f"variant: {name}"
+
+
+def assert_findings(text: str, expected: list[tuple[str, int, int]]) -> None:
+    """Exactly these findings, in both strategies and in the variants that keep every line and
+    column (CRLF, no final newline, a BOM); an advisory-only file is left as it is."""
+    for strategy in Strategy:
+        settings = Settings(strategy=strategy)
+        for name, transform in variants(text):
+            if name == "backtick escape":
+                continue  # it adds a directive line: every line number moves
+            source = transform(text)
+            check_invariants(source, settings)
+            result = fix(source, settings)
+            assert [(f.code, f.line, f.column) for f in result.findings] == expected, f"{strategy.value}, {name}"
+            if all(code in ADVISORY for code, _, _ in expected):
+                assert result.text == source, f"{strategy.value}, {name}: an advisory finding changed the text"

@@ -10,26 +10,25 @@ flagged, written to tmp_path. hadolint reports DL3042 on the first line of the R
 2. After the fix hadolint reports no DL3042, with the same exceptions.
 
    On the corpus as of this writing: 919 files linted, 63 hadolint cannot parse (DL1000), 530
-   flagged with DL3042 on 944 RUN lines; pipfix fixes a PIP001 call on 929 of them. The 15 others:
+   flagged with DL3042 on 944 RUN lines; pipfix fixes a PIP001 call on 930 of them. The 14 others:
    9 `--no-cache` (hadolint wrong), 4 cache mount at an ARG-set ${PIP_CACHE_DIR} (hadolint wrong),
-   1 cache mount at /root/.cache (hadolint wrong), 1 PIPFIX_BUG. After the fix: 17 DL3042, the
-   same 15 plus 2 RUNs whose other call has `--no-cache` (hadolint wrong).
+   1 cache mount at /root/.cache (hadolint wrong). After the fix: 16 DL3042, the same 14 plus 2
+   RUNs whose other call has `--no-cache` (hadolint wrong).
 3. The reverse, calls pipfix fixes on instructions hadolint does not flag, is expected
    (hadolint matches only a literal first word `pip…` or `python… -m pip install`, only
    `install`, has no uv rule, and gives up on files it cannot parse). Each such call must fall in
    one of the reviewed shapes of `pipfix_only_shape`, or be listed in PIPFIX_BUG. The counts by
    shape are printed (-s / -rP). On the corpus as of this writing:
 
-       73 calls on 53 RUNs:
+       61 calls on 51 RUNs:
        uv pip / uv sync (no uv rule in hadolint)                20   pipfix right
        pip wheel / pip download (DL3042 checks install only)    12   pipfix right
        hadolint cannot parse the file (DL1000: a whitespace-     9   pipfix right
          only line in a continuation, Jinja templates, heredocs)
-       program from a variable ("$PIP", ${PYTHON_VER} -m pip,    9   pipfix right
+       program from a variable ("$PIP", ${PYTHON_VER} -m pip,   10   pipfix right
          python$PYTHON_VERSION, $CONDA_ENV_DIR/userenv/bin/pip)
        pip or python by path (/opt/venv/bin/pip ...)             6   pipfix right
        behind a wrapper (find ... -exec pip3 install {} ;)       4   pipfix right
-       uv in symlink link mode                                  13   PIPFIX_BUG (uv refuses --no-cache there)
 
 4. Independently of hadolint: no fixed uv call is in symlink link mode, unless listed in PIPFIX_BUG.
 
@@ -109,24 +108,11 @@ HADOLINT_WRONG = {
 # the engine, then the entry goes. Keys: "<file id>:<line>" (RUN line for DL3042 disagreements,
 # line of the uv/pip word for calls pipfix should leave alone).
 
-PARSE_ERROR_ELSEWHERE = (
-    "PIPFIX_BUG: a valid `fi else` (bash and dash accept it) makes tree-sitter-bash fail on the RUN, the whole "
-    "RUN goes to the fallback splitter, and the `pip install aistore` inside `INSTALL_MSG=$(... && pip install "
-    "aistore)` is reported without a fix (PIP001, fix=None); hadolint (ShellCheck's parser) flags it rightly"
-)
-UV_SYMLINK = (
-    "PIPFIX_BUG: uv in symlink link mode (`--link-mode symlink` or `UV_LINK_MODE=symlink`): uv rejects "
-    "`--no-cache`/`UV_NO_CACHE` there (astral-sh/uv#5360, #5519: the temporary cache would be deleted under "
-    "the symlinks), so the fix breaks the build; the cache is the installed environment: leave the call alone"
-)
-PIPFIX_BUG = {
-    "eacbe8b17b0eb3bf:193": PARSE_ERROR_ELSEWHERE,  # NVIDIA NeMo Dockerfile
-    # NVIDIA-NeMo/RL docker/Dockerfile.ngc_pytorch: `uv sync --link-mode symlink ...` in a heredoc
-    # ("The venv is symlinked to avoid bloating the layer size") and `RUN UV_LINK_MODE=symlink uv sync`
-    **{f"b453a7135cdf8c55:{line}": UV_SYMLINK for line in (118, 119, 120, 121, 122, 123, 166)},
-    # NVIDIA-NeMo/RL docker/Dockerfile (hadolint cannot parse this file)
-    **{f"bacf40e032825a64:{line}": UV_SYMLINK for line in (232, 233, 234, 235, 290, 309)},
-}
+# Where hadolint is right and pipfix wrong, by "<file id>:<line of the RUN>": none left. (The two
+# found by this test, a valid `fi else` that sent a whole RUN to the fallback splitter and uv calls
+# in symlink link mode, where uv refuses --no-cache, are fixed and have rows of their own in
+# tests/test_shell.py and tests/rules/test_uv_keeps_cache.py.)
+PIPFIX_BUG: dict[str, str] = {}
 
 # --- the reviewed shapes of calls pipfix fixes and hadolint does not flag (pipfix is right)
 

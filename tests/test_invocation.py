@@ -1,0 +1,256 @@
+"""find_invocation: which command lines are pip or uv calls that can fill a cache.
+
+Each command line goes through the real pipeline: a one-RUN Dockerfile, scan, shell.commands,
+find_invocation. Rows: command line -> (tool, subcommand, program as written) or None.
+"""
+
+import pytest
+
+from pipfix.dockerfile import scan
+from pipfix.invocation import PipInvocation, find_invocation
+from pipfix.shell import commands
+
+
+def invocation(line: str) -> tuple[PipInvocation | None, str]:
+    """The invocation of the single command of `RUN line`, and the file text."""
+    text = f"FROM python:3.12\nRUN {line}\n"
+    run = scan(text).instructions[1]
+    found = list(commands(run, text))
+    assert len(found) == 1, f"expected one simple command, got {len(found)}"
+    return find_invocation(found[0]), text
+
+
+def summary(line: str) -> tuple[str, str | None, str] | None:
+    found, text = invocation(line)
+    if found is None:
+        return None
+    return found.tool, found.subcommand.text, text[found.program.start : found.program.end]
+
+
+def pip(program: str = "pip", subcommand: str = "install") -> tuple[str, str, str]:
+    return "pip", subcommand, program
+
+
+def uv(subcommand: str, program: str = "uv") -> tuple[str, str, str]:
+    return "uv", subcommand, program
+
+
+PIP_CASES = [
+    ("pip install x", pip()),
+    ("pip3 install x", pip("pip3")),
+    ("pip3.12 download x", pip("pip3.12", "download")),
+    ("pip2 wheel x", pip("pip2", "wheel")),
+    ("/opt/venv/bin/pip install x", pip("/opt/venv/bin/pip")),
+    ('"pip" install x', pip('"pip"')),
+    ("$PIP install x", pip("$PIP")),
+    ("${VENV}/bin/pip install x", pip("${VENV}/bin/pip")),
+    ("pip uninstall -y x", None),
+    ("pip list", None),
+    ("pip freeze", None),
+    ("pip show x", None),
+    ("pip config list", None),
+    ("pip cache purge", None),
+    ("pip check", None),
+    ("pip --version", None),
+    ("pip", None),
+    ("pipx install x", None),
+    ("pip-compile requirements.in", None),
+    ("pip-sync requirements.txt", None),
+    ("pipenv install", None),
+    ("poetry install", None),
+    ("echo pip install x", None),
+    ("apt-get install -y python3-pip", None),
+]
+
+PIP_OPTION_CASES = [
+    ("pip -q install x", pip()),
+    ("pip -v --isolated --no-input --disable-pip-version-check install x", pip()),
+    ("pip --timeout 60 install x", pip()),
+    ("pip --timeout=60 install x", pip()),
+    ("pip --proxy http://p:3128 install x", pip()),
+    ("pip --log /tmp/pip.log install x", pip()),
+    ("pip --cache-dir /c install x", pip()),
+    ("pip --python /usr/bin/python3 install x", pip()),
+    ("pip --exists-action w download x", pip(subcommand="download")),
+    ("pip --retries 3 --trusted-host h --cert c.pem --client-cert k.pem wheel x", pip(subcommand="wheel")),
+    ("pip --use-feature truststore install x", pip()),
+    ("pip --no-cache-dir install x", pip()),
+]
+
+DOUBLE_DASH_CASES = [
+    ("pip install -- x", pip()),
+    ("pip -- install x", pip()),  # pip's option parser drops the `--`, then reads the subcommand
+    ("python -m pip -- install x", pip("python")),
+    ("python -- -m pip install x", None),  # after `--` python runs a script named `-m`
+    ("sudo -- pip install x", pip()),
+    ("env -- pip install x", pip()),
+    ("conda run -n e -- pip install x", pip()),
+    ("poetry run -- pip install x", pip()),
+    ("uv run -- pip install x", pip()),
+]
+
+PYTHON_CASES = [
+    ("python -m pip install x", pip("python")),
+    ("python3 -u -m pip install x", pip("python3")),
+    ("python -I -m pip install x", pip("python")),
+    ("python -B -m pip install x", pip("python")),
+    ("python -E -s -OO -m pip install x", pip("python")),
+    ("python -W ignore -m pip install x", pip("python")),
+    ("python -Wignore -m pip install x", pip("python")),
+    ("python -X dev -m pip install x", pip("python")),
+    ("python -Xdev -m pip install x", pip("python")),
+    ("python -Im pip install x", pip("python")),
+    ("python -mpip install x", pip("python")),
+    ("python3.12 -m pip download x", pip("python3.12", "download")),
+    ("pypy3 -m pip install x", pip("pypy3")),
+    ("py -3.12 -m pip install x", pip("py")),
+    ("/usr/local/bin/python3 -m pip install x", pip("/usr/local/bin/python3")),
+    ('"$PYTHON" -m pip install x', pip('"$PYTHON"')),
+    ("${PYTHON:-python3} -m pip install x", pip("${PYTHON:-python3}")),
+    ("python -m pip -q --proxy http://p install x", pip("python")),
+    ("python -c 'import pip' install x", None),
+    ("python -Ic pass", None),
+    ("python -V -m pip install x", None),
+    ("python -h -m pip install x", None),  # -h prints the usage and exits
+    ("python - -m pip install x", None),
+    ("python setup.py install", None),
+    ("python -m pipx install x", None),
+    ("python -m pip uninstall x", None),
+    ("python -m pip", None),
+    ("python -m", None),
+    ("python", None),
+]
+
+WRAPPER_CASES = [
+    ("sudo pip install x", pip()),
+    ("sudo -u x -H pip install x", pip()),
+    ("sudo -E pip install x", pip()),
+    ("sudo --user=app pip install x", pip()),
+    ("sudo --user app pip install x", pip()),
+    ("env -i pip install x", pip()),
+    ("env -u HOME pip install x", pip()),
+    ("env -i PATH=/bin FOO=1 pip install x", pip()),
+    ("exec pip install x", pip()),
+    ("exec -a name pip install x", pip()),
+    ("command pip install x", pip()),
+    ("command -p pip install x", pip()),
+    ("command -v pip", None),
+    ("command -V pip", None),
+    ("time pip install x", pip()),
+    ("time -p pip install x", pip()),
+    ("nice pip install x", pip()),
+    ("nice -n 10 pip install x", pip()),
+    ("nohup pip install x", pip()),
+    ("timeout 600 pip install x", pip()),
+    ("timeout -s KILL 10 pip install x", pip()),
+    ("timeout -k 5 10 pip install x", pip()),
+    ("timeout --signal=KILL 1m pip install x", pip()),
+    ("xargs pip install", pip()),
+    ("xargs -0 -n1 -I{} pip install {}", pip()),
+    ("xargs -n 1 -P 4 pip install", pip()),
+    ("xargs -I {} pip install {}", pip()),
+    ("xargs -a reqs.txt pip install", pip()),
+    ("xargs --arg-file reqs.txt pip install", pip()),
+    ("find . -name r.txt -execdir pip install -r {} \\;", pip()),
+    ("find /src -name r.txt -exec pip install -r {} +", pip()),
+    ("find . -exec echo {} \\; -exec pip install {} \\;", pip()),
+    ("find . -name '*.whl'", None),
+    ("conda run -n env pip install x", pip()),
+    ("conda run --no-capture-output -n env pip install x", pip()),
+    ("mamba run -p /opt/env python -m pip install x", pip("python")),
+    ("micromamba run -n base pip install x", pip()),
+    ("conda install pip", None),
+    ("conda run -n env python train.py", None),
+    ("pipenv run pip install x", pip()),
+    ("poetry run python -m pip install x", pip("python")),
+    ("uv run --with x pip install y", pip()),
+    ("uv run --no-project -p 3.12 python -m pip install x", pip("python")),
+    ("uv run pytest", None),
+    ("sudo -H env FOO=1 nice -n 5 timeout 60 pip install x", pip()),
+]
+
+UV_CASES = [
+    ("uv pip install x", uv("install")),
+    ("/usr/local/bin/uv pip install x", uv("install", "/usr/local/bin/uv")),
+    ("uv -q pip install x", uv("install")),
+    ("uv --cache-dir /c pip install x", uv("install")),
+    ("uv --directory /app sync", uv("sync")),
+    ("uv pip sync requirements.txt", uv("sync")),
+    ("uv pip compile requirements.in", uv("compile")),
+    ("uv sync --frozen", uv("sync")),
+    ("uv tool install ruff", uv("install")),
+    ("sudo uv pip install x", uv("install")),
+    ("uv venv", None),
+    ("uv pip list", None),
+    ("uv pip freeze", None),
+    ("uv pip uninstall x", None),
+    ("uv lock", None),
+    ("uv tool run ruff", None),
+    ("uv --version", None),
+]
+
+
+def rows(cases):
+    """(line, expected) tuples as params named by their line; pytest.param rows (e.g. an
+    expected failure: marks=pytest.mark.xfail(reason="engine bug: …", strict=True)) as they are."""
+    return [case if hasattr(case, "marks") else pytest.param(*case, id=case[0]) for case in cases]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    rows(PIP_CASES + PIP_OPTION_CASES + DOUBLE_DASH_CASES + PYTHON_CASES + WRAPPER_CASES + UV_CASES),
+)
+def test_find_invocation(line, expected):
+    assert summary(line) == expected
+
+
+# What the command line says about the cache: (the word that turns it off, the --cache-dir
+# word or value that wins). pip's last option wins; after `--` nothing is an option; uv's
+# --no-cache beats --cache-dir in any order.
+CACHE_OPTION_CASES = [
+    ("pip install x", (None, None)),
+    ("pip install --no-cache-dir x", ("--no-cache-dir", None)),
+    ("pip --no-cache-dir install x", ("--no-cache-dir", None)),
+    ("pip install x --no-cache-dir", ("--no-cache-dir", None)),
+    ("pip install --no-cache x", ("--no-cache", None)),
+    ("pip install --no-cach x", ("--no-cach", None)),
+    ("pip install --no-cache-dir --cache-dir /c x", (None, "/c")),
+    ("pip install --cache-dir /c --no-cache-dir x", ("--no-cache-dir", None)),
+    ("pip install --no-cache-dir --cache-dir=/c x", (None, "--cache-dir=/c")),
+    ("pip install -- x --no-cache-dir", (None, None)),
+    ("uv pip install -n x", ("-n", None)),
+    ("uv --no-cache-dir sync", ("--no-cache-dir", None)),
+    ("uv --cache-dir /c sync", (None, "/c")),
+    ("uv sync --no-cache --cache-dir /c", ("--no-cache", None)),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), rows(CACHE_OPTION_CASES))
+def test_cache_options(line, expected):
+    found, _ = invocation(line)
+    assert found is not None
+    assert (
+        found.no_cache.raw if found.no_cache else None,
+        found.cache_dir.raw if found.cache_dir else None,
+    ) == expected
+
+
+# Whether the RUN's variables reach the call (they do not behind sudo without -E, or env -i).
+ENV_REACHABLE_CASES = [
+    ("pip install x", True),
+    ("env FOO=1 pip install x", True),
+    ("nice -n 5 pip install x", True),
+    ("sudo pip install x", False),
+    ("sudo -H -u app pip install x", False),
+    ("sudo -E pip install x", True),
+    ("sudo --preserve-env pip install x", True),
+    ("env -i pip install x", False),
+    ("env -i PATH=/bin uv sync", False),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), rows(ENV_REACHABLE_CASES))
+def test_env_reachable(line, expected):
+    found, _ = invocation(line)
+    assert found is not None
+    assert found.env_reachable is expected
