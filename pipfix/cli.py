@@ -277,7 +277,8 @@ def pipfix(
     )
     console = Console(
         Verbosity.SILENT if silent else Verbosity.QUIET if quiet
-        else Verbosity.VERBOSE if verbose else Verbosity.NORMAL
+        else Verbosity.VERBOSE if verbose else Verbosity.NORMAL,
+        is_terminal=sys.stderr.isatty(),
     )
     overrides = Overrides(
         strategy=strategy,
@@ -375,7 +376,8 @@ class Run:
             self.console.detail(f"skipped {skipped.path}: {skipped.reason}")
         statuses: list[Status] = []
         reports: list[FileReport] = []
-        for outcome in process_files(discovery.files, self.mode, self.settings, jobs):
+        for done, outcome in enumerate(process_files(discovery.files, self.mode, self.settings, jobs), 1):
+            self.console.progress(done, len(discovery.files))
             statuses.append(outcome.status)
             name = str(outcome.path)
             if outcome.error is not None:

@@ -34,11 +34,19 @@ def use_color(choice: ColorChoice, is_terminal: bool, environ: Mapping[str, str]
     return is_terminal and environ.get("TERM") != "dumb"
 
 
-class Console:
-    """Messages for people, on stderr, as the verbosity allows."""
+PROGRESS_MIN_FILES = 200  # a shorter run is over before a progress line would help
+_CLEAR_LINE = "\r\x1b[K"
 
-    def __init__(self, verbosity: Verbosity) -> None:
+
+class Console:
+    """Messages for people, on stderr, as the verbosity allows; on a terminal, a progress line
+    for long runs, rewritten in place and cleared before any other message."""
+
+    def __init__(self, verbosity: Verbosity, is_terminal: bool = False) -> None:
         self.verbosity = verbosity
+        self._show_progress = is_terminal and verbosity >= Verbosity.NORMAL
+        self._progress_shown = False
+        self._progress_step = 1
 
     def error(self, message: str) -> None:
         self._print(Verbosity.QUIET, f"error: {message}")
@@ -49,8 +57,25 @@ class Console:
     def detail(self, message: str) -> None:
         self._print(Verbosity.VERBOSE, message)
 
+    def progress(self, done: int, total: int) -> None:
+        """`[done/total]` after each file of a long run; cleared once all are done."""
+        if not self._show_progress or total < PROGRESS_MIN_FILES:
+            return
+        if done >= total:
+            self._clear_progress()
+        elif done % max(1, total // 100) == 0:
+            sys.stderr.write(f"{_CLEAR_LINE}[{done}/{total}] files")
+            sys.stderr.flush()
+            self._progress_shown = True
+
+    def _clear_progress(self) -> None:
+        if self._progress_shown:
+            sys.stderr.write(_CLEAR_LINE)
+            self._progress_shown = False
+
     def _print(self, level: Verbosity, message: str) -> None:
         if self.verbosity >= level:
+            self._clear_progress()
             print(message, file=sys.stderr, flush=True)
 
 
