@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -29,4 +29,17 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         pieces.append(edit.text)
         previous = edit.offset
     pieces.append(text[previous:])
+    return "".join(pieces)
+
+
+def remove_edits(text: str, edits: Sequence[Edit]) -> str:
+    """The text `apply_edits` was given, from its result and the edits it applied (sorted by
+    offset): each inserted text taken out again."""
+    pieces = []
+    shift = previous = 0
+    for edit in edits:
+        pieces.append(text[previous + shift : edit.offset + shift])
+        shift += len(edit.text)
+        previous = edit.offset
+    pieces.append(text[previous + shift :])
     return "".join(pieces)

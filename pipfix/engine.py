@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .cache import cache_use
-from .dockerfile import Dockerfile, scan
-from .edits import Edit, apply_edits
+from .dockerfile import Dockerfile, Instruction, scan
+from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
 from .pragmas import ALL_CODES, Suppressions, suppressions
@@ -15,7 +15,7 @@ from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
 from .shell import Command, Word, commands
 from .source import LineIndex
-from .stages import Setting, run_contexts
+from .stages import RunContext, Setting, run_contexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +60,12 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     suppressed = suppressions(dockerfile, settings.honor_hadolint_pragmas)
     if suppressed.skip_file:
         return Result(text, text, (), (), skipped_reason="# pipfix: skip-file")
-    violations = _reported(dockerfile, text, settings, suppressed)
+    contexts = run_contexts(dockerfile)
+    violations = _reported(dockerfile, text, settings, suppressed, contexts)
     edits = tuple(sorted({v.fix for v in violations if v.fix is not None}, key=lambda edit: edit.offset))
     fixed = apply_edits(text, edits)
     if edits:
-        _self_check(text, fixed, edits, dockerfile, settings, suppressed)
+        _self_check(text, fixed, edits, dockerfile, settings, suppressed, contexts[0])
     index = LineIndex(text)
     findings = tuple(
         Finding(v.code, v.message, v.offset, *index.line_column(v.offset), v.fix)
@@ -73,37 +74,63 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     return Result(text, fixed, findings, edits)
 
 
-def _reported(dockerfile: Dockerfile, text: str, settings: Settings, suppressed: Suppressions) -> list[Violation]:
+def _reported(
+    dockerfile: Dockerfile,
+    text: str,
+    settings: Settings,
+    suppressed: Suppressions,
+    contexts: tuple[list[tuple[Instruction, RunContext]], list[Setting]] | None = None,
+) -> list[Violation]:
+    return _unsuppressed(_violations(dockerfile, text, settings, contexts), settings, suppressed)
+
+
+def _unsuppressed(
+    found: Iterable[tuple[Violation, int]], settings: Settings, suppressed: Suppressions
+) -> list[Violation]:
+    ignore = settings.ignore
     return [
         violation
-        for violation, line in _violations(dockerfile, text, settings)
-        if violation.code not in settings.ignore and not {violation.code, ALL_CODES} & suppressed.codes_for(line)
+        for violation, line in found
+        if violation.code not in ignore and not {violation.code, ALL_CODES} & suppressed.codes_for(line)
     ]
 
 
-def _violations(dockerfile: Dockerfile, text: str, settings: Settings) -> Iterator[tuple[Violation, int]]:
+def _violations(
+    dockerfile: Dockerfile,
+    text: str,
+    settings: Settings,
+    contexts: tuple[list[tuple[Instruction, RunContext]], list[Setting]] | None = None,
+) -> Iterator[tuple[Violation, int]]:
     """Every rule's violations, each with the start line of its instruction (for pragmas)."""
-    runs, variable_settings = run_contexts(dockerfile)
+    runs, variable_settings = run_contexts(dockerfile) if contexts is None else contexts
     for setting in variable_settings:
         for rule in SETTING_RULES:
             if violation := rule.check(setting):
                 yield violation, setting.start_line
     for instruction, context in runs:
-        if not may_call_pip(text[instruction.start : instruction.end]):
-            continue
-        for command in commands(instruction, text, context.dialect, context.env):
-            for word in _setting_words(command):
-                name, _, value = (word.text or "").partition("=")
-                for rule in SETTING_RULES:
-                    if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
-                        yield violation, instruction.start_line
-            invocation = find_invocation(command, {**command.exported, **command.assignments})
-            if invocation is None:
-                continue
-            use = cache_use(invocation, context)
-            for rule in CALL_RULES:
-                if violation := rule.check(use, settings.strategy):
+        yield from _run_violations(instruction, context, text, settings)
+
+
+def _run_violations(
+    instruction: Instruction, context: RunContext, text: str, settings: Settings
+) -> Iterator[tuple[Violation, int]]:
+    """The violations of one RUN instruction; none without a mention of pip or uv (no shell
+    parsing then)."""
+    if not may_call_pip(text[instruction.start : instruction.end]):
+        return
+    for command in commands(instruction, text, context.dialect, context.env):
+        for word in _setting_words(command):
+            name, _, value = (word.text or "").partition("=")
+            for rule in SETTING_RULES:
+                if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
                     yield violation, instruction.start_line
+        invocation = find_invocation(command, {**command.exported, **command.assignments})
+        if invocation is None:
+            continue
+        use = cache_use(invocation, context)
+        for rule in CALL_RULES:
+            if violation := rule.check(use, settings.strategy):
+                yield violation, instruction.start_line
 
 
 def _setting_words(command: Command) -> Iterator[Word]:
@@ -122,7 +149,13 @@ def _setting_words(command: Command) -> Iterator[Word]:
 
 
 def _self_check(
-    source: str, fixed: str, edits: tuple[Edit, ...], before: Dockerfile, settings: Settings, suppressed: Suppressions
+    source: str,
+    fixed: str,
+    edits: tuple[Edit, ...],
+    before: Dockerfile,
+    settings: Settings,
+    suppressed: Suppressions,
+    runs: list[tuple[Instruction, RunContext]] | None = None,
 ) -> None:
     """black's and ruff's safety net: the fixed text must scan to the same instructions, need
     no further fix, and give back the source when the insertions are removed."""
@@ -131,15 +164,49 @@ def _self_check(
         (i.keyword, i.start_line, i.end_line) for i in before.instructions
     ]:
         raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
-    if any(v.fix is not None for v in _reported(after, fixed, settings, suppressed)):
+    edited = _edited_runs(edits, before, after, runs)
+    if edited is None:  # not only inside RUN scripts: check the whole file again
+        found = _violations(after, fixed, settings)
+    else:  # every other instruction is unchanged, and so are the RUNs' contexts
+        found = (
+            violation
+            for instruction, context in edited
+            for violation in _run_violations(instruction, context, fixed, settings)
+        )
+    if any(v.fix is not None for v in _unsuppressed(found, settings, suppressed)):
         raise InternalError("the fix is not stable (this is a bug in pipfix)")
-    pieces = []
-    shift = 0
-    previous = 0
-    for edit in edits:
-        pieces.append(fixed[previous + shift : edit.offset + shift])
-        shift += len(edit.text)
-        previous = edit.offset
-    pieces.append(fixed[previous + shift :])
-    if "".join(pieces) != source:
+    if remove_edits(fixed, edits) != source:
         raise InternalError("the fix changed more than it inserted (this is a bug in pipfix)")
+
+
+def _edited_runs(
+    edits: tuple[Edit, ...],
+    before: Dockerfile,
+    after: Dockerfile,
+    runs: list[tuple[Instruction, RunContext]] | None,
+) -> list[tuple[Instruction, RunContext]] | None:
+    """The RUN instructions of `after` that hold an edit, each with the context it had before;
+    None unless every edit lies inside a RUN whose flags it left alone (only then do all the
+    other instructions, and so every RUN's context, stay the same)."""
+    if runs is None:
+        return None
+    spans = [(instruction.start, instruction.end, index, context)
+             for index, (instruction, context) in enumerate(runs)]
+    positions = {id(instruction): position for position, instruction in enumerate(before.instructions)}
+    chosen: dict[int, tuple[Instruction, RunContext]] = {}
+    for edit in edits:
+        for start, end, index, context in spans:
+            if start <= edit.offset <= end:
+                break
+        else:
+            return None
+        if index in chosen:
+            continue
+        old = runs[index][0]
+        new = after.instructions[positions[id(old)]]
+        if new.keyword != old.keyword or new.onbuild != old.onbuild or [
+            (flag.name, flag.value) for flag in new.flags
+        ] != [(flag.name, flag.value) for flag in old.flags]:
+            return None
+        chosen[index] = (new, context)
+    return [chosen[index] for index in sorted(chosen)]

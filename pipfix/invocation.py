@@ -323,8 +323,7 @@ def _unwrap(words: tuple[Word, ...], index: int, variables) -> tuple[int, _Wrapp
                     break
             index = _take_assignments(words, index, wrapping.env)
         elif name == "exec":
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                index += 2 if words[index].text == "-a" else 1
+            index = _skip_options(words, index, {"-a"})
         elif name == "command":
             while index < len(words) and (words[index].text or "").startswith("-"):
                 if words[index].text in ("-v", "-V"):
@@ -335,14 +334,11 @@ def _unwrap(words: tuple[Word, ...], index: int, variables) -> tuple[int, _Wrapp
             while index < len(words) and words[index].text in ("-p", "--"):
                 index += 1
         elif name == "nice":
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                index += 2 if words[index].text == "-n" else 1
+            index = _skip_options(words, index, {"-n"})
         elif name == "nohup":
             pass
         elif name == "timeout":
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                index += 2 if words[index].text in ("-s", "-k", "--signal", "--kill-after") else 1
-            index += 1  # the duration
+            index = _skip_options(words, index, {"-s", "-k", "--signal", "--kill-after"}) + 1  # the duration
         elif name == "xargs":
             while index < len(words) and (words[index].text or "").startswith("-"):
                 option = words[index].text
@@ -353,18 +349,10 @@ def _unwrap(words: tuple[Word, ...], index: int, variables) -> tuple[int, _Wrapp
             commands = [k + 1 for k in range(index, len(words)) if words[k].text in _FIND_EXEC]
             index = next((k for k in commands if _may_be_pip(words[k], variables)), commands[0] if commands else len(words))
         elif name in ("conda", "mamba", "micromamba"):
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                index += 2 if words[index].text in _CONDA_VALUE_OPTIONS else 1
+            index = _skip_options(words, index, _CONDA_VALUE_OPTIONS)
             if index >= len(words) or words[index].text != "run":
                 return None
-            index += 1
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                option = words[index].text
-                index += 1
-                if option == "--":
-                    break
-                if option in _CONDA_VALUE_OPTIONS:
-                    index += 1
+            index = _skip_options(words, index + 1, _CONDA_VALUE_OPTIONS)
         elif name in ("pipenv", "poetry"):
             if index >= len(words) or words[index].text != "run":
                 return None
@@ -372,17 +360,23 @@ def _unwrap(words: tuple[Word, ...], index: int, variables) -> tuple[int, _Wrapp
             if index < len(words) and words[index].text == "--":
                 index += 1
         elif name == "uv" and index < len(words) and words[index].text == "run":
-            index += 1
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                option = words[index].text
-                index += 1
-                if option == "--":
-                    break
-                if option in _UV_RUN_VALUE_OPTIONS:
-                    index += 1
+            index = _skip_options(words, index + 1, _UV_RUN_VALUE_OPTIONS)
         else:
             return index - 1, wrapping
     return None
+
+
+def _skip_options(words: tuple[Word, ...], index: int, value_options) -> int:
+    """The index of the first word after a wrapper's options (and after a `--` that ends them);
+    options in `value_options` take the next word as their value."""
+    while index < len(words) and (words[index].text or "").startswith("-"):
+        option = words[index].text
+        index += 1
+        if option == "--":
+            break
+        if option in value_options:
+            index += 1
+    return index
 
 
 def _take_assignments(words: tuple[Word, ...], index: int, into: dict[str, str | None]) -> int:

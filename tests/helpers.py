@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from pipfix import Settings, Strategy, fix
+from pipfix.edits import remove_edits
 
 FIXABLE = {"PIP001", "PIP002"}
 ADVISORY = {"PIP003", "PIP004"}
@@ -59,13 +60,7 @@ def check_invariants(source: str, settings: Settings) -> str:
     fixable_without_edit = [f for f in result.findings if f.code in FIXABLE and f.fix is None]
     assert len(result.edits) >= len({f.fix for f in result.findings if f.fix}) or not fixable_without_edit
     # insertions only: removing the inserted texts gives back the source
-    rebuilt, shift, previous = [], 0, 0
-    for edit in result.edits:
-        rebuilt.append(result.text[previous + shift : edit.offset + shift])
-        shift += len(edit.text)
-        previous = edit.offset
-    rebuilt.append(result.text[previous + shift :])
-    assert "".join(rebuilt) == source
+    assert remove_edits(result.text, result.edits) == source
     again = fix(result.text, settings)
     assert again.text == result.text, "not idempotent"
     assert not [f for f in again.findings if f.fix is not None], "a fixable finding survived the fix"

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from pipfix import PipfixError, Result, Settings, Strategy, fix
+from pipfix.edits import remove_edits
 from pipfix.errors import CannotFix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
@@ -128,13 +129,7 @@ def _report(failures: list[str], what: str, limit: int = 15) -> str:
 
 def without_insertions(result: Result) -> str:
     """Result.text with every inserted text taken out again."""
-    pieces, shift, previous = [], 0, 0
-    for edit in result.edits:
-        pieces.append(result.text[previous + shift : edit.offset + shift])
-        shift += len(edit.text)
-        previous = edit.offset
-    pieces.append(result.text[previous + shift :])
-    return "".join(pieces)
+    return remove_edits(result.text, result.edits)
 
 
 def with_insertions(source: str, result: Result) -> str:

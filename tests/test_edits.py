@@ -3,7 +3,7 @@
 import pytest
 
 from pipfix import Edit
-from pipfix.edits import apply_edits
+from pipfix.edits import apply_edits, remove_edits
 
 APPLY_CASES = [
     pytest.param("abc", [], "abc", id="no edit"),
@@ -38,3 +38,16 @@ def test_apply_edits_accepts_any_iterable():
 def test_out_of_range_is_refused(edits):
     with pytest.raises(ValueError):
         apply_edits("abc", edits)
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        pytest.param([], id="none"),
+        pytest.param([Edit(0, "a")], id="at the start"),
+        pytest.param([Edit(3, "x"), Edit(3, "y"), Edit(7, "zz")], id="two at one offset, one at the end"),
+    ],
+)
+def test_remove_edits_gives_back_the_text(edits):
+    text = "RUN pip"
+    assert remove_edits(apply_edits(text, edits), edits) == text
