@@ -168,30 +168,37 @@ def _pairs(instruction: Instruction, keyword: str, env: Mapping[str, str]):
     if keyword == "ENV" and "=" not in words[0].group():
         # legacy `ENV NAME value with spaces`
         rest = script[words[0].end() :].strip()
-        yield words[0].group(), _expand(_unquote(rest), env), instruction.script_map.before(words[0].start())
+        yield words[0].group(), _word_value(rest, env), instruction.script_map.before(words[0].start())
         return
     for word in words:
         name, equals, value = word.group().partition("=")
         if not name:
             continue
         offset = instruction.script_map.before(word.start())
-        yield name, _expand(_unquote(value), env) if equals else None, offset
+        yield name, _word_value(value, env) if equals else None, offset
 
 
-def _unquote(value: str) -> str:
+def _word_value(word: str, env: Mapping[str, str]) -> str:
+    """An ENV or ARG value as BuildKit reads it: quotes removed, backslash escapes outside
+    single quotes, variables expanded except inside single quotes."""
     out = []
     quote = None
+    plain_start = 0  # where the text still to expand starts (outside single quotes)
     index = 0
-    while index < len(value):
-        char = value[index]
-        if quote is None and char in "\"'":
-            quote = char
-        elif char == quote:
-            quote = None
-        elif char == "\\" and quote != "'" and index + 1 < len(value):
-            index += 1
-            out.append(value[index])
-        else:
-            out.append(char)
+    while index < len(word):
+        char = word[index]
+        if quote != "'" and char == "\\" and index + 1 < len(word):
+            out.append(_expand(word[plain_start:index], env))
+            out.append(word[index + 1])
+            index += 2
+            plain_start = index
+            continue
+        if quote is None and char in "\"'" or char == quote:
+            segment = word[plain_start:index]
+            out.append(segment if quote == "'" else _expand(segment, env))
+            quote = None if char == quote else char
+            plain_start = index + 1
         index += 1
+    segment = word[plain_start:]
+    out.append(segment if quote == "'" else _expand(segment, env))
     return "".join(out)

@@ -66,6 +66,12 @@ FINDING_CASES = [
     ),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR="), [], id="ENV empty"),
     pytest.param(dockerfile(F, 'ENV PIP_NO_CACHE_DIR=""'), [], id="ENV empty quotes"),
+    pytest.param(dockerfile(F, "ARG X=1", "ENV PIP_NO_CACHE_DIR=$X", "RUN pip install x"), [], id="a variable expands to 1"),
+    pytest.param(
+        dockerfile(F, "ARG X=1", "ENV PIP_NO_CACHE_DIR='$X'", "RUN pip install x"),
+        [("PIP003", 3, 5)],
+        id="single quotes keep the dollar: '$X' is no boolean",
+    ),
     pytest.param(dockerfile(F, "ARG PIP_NO_CACHE_DIR="), [], id="ARG empty"),
     pytest.param(dockerfile(F, "ARG PIP_NO_CACHE_DIR"), [], id="ARG without a value"),
     pytest.param(
