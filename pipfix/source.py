@@ -74,3 +74,71 @@ class OffsetMap:
         if script_index <= 0:
             return self.before(0)
         return self.before(script_index - 1) + 1
+
+
+# --- Language Server Protocol positions --------------------------------------------------------
+
+UTF8 = "utf-8"
+UTF16 = "utf-16"  # the LSP default
+UTF32 = "utf-32"
+
+
+def code_units(text: str, encoding: str = UTF16) -> int:
+    """Length of `text` in the code units of an LSP position encoding."""
+    if encoding == UTF32:
+        return len(text)
+    if encoding == UTF8:
+        return len(text.encode("utf-8", "surrogatepass"))
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+class LspIndex:
+    """Maps file offsets (code points) to LSP positions and back.
+
+    LSP lines end at LF, CRLF or a lone CR (unlike LineIndex, which follows BuildKit); lines and
+    characters are 0-based, characters count code units of the negotiated position encoding
+    (UTF-16 unless the client offered another)."""
+
+    __slots__ = ("_text", "_line_starts")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        i = 0
+        length = len(text)
+        while i < length:
+            char = text[i]
+            if char == "\n" or (char == "\r" and (i + 1 >= length or text[i + 1] != "\n")):
+                starts.append(i + 1)
+            i += 1
+        self._text = text
+        self._line_starts = starts
+
+    def position(self, offset: int, encoding: str = UTF16) -> tuple[int, int]:
+        """(line, character) of the file offset."""
+        line = bisect_right(self._line_starts, offset) - 1
+        start = self._line_starts[line]
+        return line, code_units(self._text[start:offset], encoding)
+
+    def offset(self, line: int, character: int, encoding: str = UTF16) -> int:
+        """The file offset of an LSP position; out-of-range positions are clamped to the line
+        (or the text), as the protocol asks."""
+        if line < 0:
+            return 0
+        if line >= len(self._line_starts):
+            return len(self._text)
+        start = self._line_starts[line]
+        end = self._line_starts[line + 1] if line + 1 < len(self._line_starts) else len(self._text)
+        while end > start and self._text[end - 1] in "\r\n":
+            end -= 1
+        units = 0
+        offset = start
+        while offset < end and units < character:
+            units += code_units(self._text[offset], encoding)
+            offset += 1
+        return offset
+
+
+def lsp_position(text: str, offset: int, encoding: str = UTF16) -> tuple[int, int]:
+    """The 0-based LSP (line, character) of a file offset; characters in UTF-16 code units
+    by default. For many lookups in one text, build an LspIndex once."""
+    return LspIndex(text).position(offset, encoding)

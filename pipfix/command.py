@@ -1,0 +1,218 @@
+"""One run of the command line once its arguments are parsed: the configuration, the streams,
+then the files or standard input. No typer here: the editors' fast path (`pipfix -`, see
+cli.py) and the typer command (cli_app.py) both end in `execute`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config, ConfigError, Overrides, find_config, load_config, resolve
+from .console import ColorChoice, Console, Output, Verbosity, use_color
+from .discovery import Filters, Gitignore, common_directory, discover, excluded
+from .engine import Result
+from .files import decode_source
+from .render import FileReport, OutputFormat, render
+from .render.diff import unified_diff
+from .render.text import findings_lines
+from .runner import Mode, Status, fails_check, fix_source, process_files
+from .settings import Settings
+
+STDIN = "-"
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # --check: something would change, or a call keeps its cache
+EXIT_ERROR = 2  # usage, configuration, a file that could not be read, fixed or written
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Everything the command line asked for, checked for usage errors already."""
+
+    paths: Sequence[str]  # ["-"] for standard input
+    mode: Mode = Mode.PREVIEW
+    overrides: Overrides = Overrides()
+    force_exclude: bool = False
+    stdin_filename: str | None = None
+    config: Path | None = None
+    isolated: bool = False
+    output_format: OutputFormat = OutputFormat.TEXT
+    output_file: Path | None = None
+    diff: bool = False
+    exit_non_zero_on_fix: bool = False
+    jobs: int | None = None
+    color: ColorChoice = ColorChoice.AUTO
+    verbosity: Verbosity = Verbosity.NORMAL
+
+    @property
+    def reading_stdin(self) -> bool:
+        return STDIN in self.paths
+
+
+def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
+    """Run; the exit status. `stdin_data`: standard input's bytes when the caller read them
+    already (the fast path reads them before importing anything slow)."""
+    reading_stdin = invocation.reading_stdin
+    console = Console(invocation.verbosity, is_terminal=sys.stderr.isatty())
+    stdin_filename = invocation.stdin_filename
+    search_start = (
+        Path(os.path.abspath(stdin_filename)).parent if stdin_filename
+        else Path.cwd() if reading_stdin
+        else common_directory([Path(path) for path in invocation.paths])
+    )
+    try:
+        found = configuration(invocation.config, invocation.isolated, search_start)
+    except ConfigError as error:
+        console.error(str(error))
+        return EXIT_ERROR
+    if found.path is not None:
+        console.detail(f"using configuration {found.path}")
+    effective = resolve(invocation.overrides, found)
+    filters = Filters(
+        root=found.directory or Path.cwd(),
+        exclude=effective.exclude,
+        respect_gitignore=effective.respect_gitignore,
+        force_exclude=invocation.force_exclude,
+    )
+    run = Run(
+        invocation.mode,
+        effective.settings,
+        invocation.output_format,
+        invocation.diff,
+        invocation.exit_non_zero_on_fix,
+        console,
+    )
+    output_file = invocation.output_file
+    try:
+        stream = output_file.open("wb") if output_file is not None else None
+    except OSError as error:
+        console.error(f"cannot write {output_file}: {error.strerror or error}")
+        return EXIT_ERROR
+    silent = invocation.verbosity is Verbosity.SILENT
+    document_out = reading_stdin and invocation.mode is not Mode.CHECK  # the text, even if silent
+    run.output = Output(stream or (None if silent and not document_out else sys.stdout.buffer))
+    run.color = use_color(invocation.color, stream is None and sys.stdout.isatty(), os.environ)
+    try:
+        if reading_stdin:
+            data = sys.stdin.buffer.read() if stdin_data is None else stdin_data
+            return run.stdin(data, stdin_filename, filters)
+        files = [Path(path) for path in invocation.paths]
+        return run.files(files, filters, invocation.jobs or os.cpu_count() or 1)
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def configuration(path: Path | None, isolated: bool, search_start: Path) -> Config:
+    if isolated:
+        return Config()
+    if path is None:
+        path = find_config(search_start)
+    return Config() if path is None else load_config(path)
+
+
+class Run:
+    """One run over the files (or standard input) with its settings and its streams."""
+
+    def __init__(
+        self,
+        mode: Mode,
+        settings: Settings,
+        output_format: OutputFormat,
+        diff: bool,
+        exit_non_zero_on_fix: bool,
+        console: Console,
+    ) -> None:
+        self.mode = mode
+        self.settings = settings
+        self.output_format = output_format
+        self.diff = diff
+        self.exit_non_zero_on_fix = exit_non_zero_on_fix
+        self.console = console
+        self.output = Output(None)
+        self.color = False
+
+    def files(self, paths: Sequence[Path], filters: Filters, jobs: int) -> int:
+        discovery = discover(paths, filters)
+        for skipped in discovery.skipped:
+            self.console.detail(f"skipped {skipped.path}: {skipped.reason}")
+        statuses: list[Status] = []
+        reports: list[FileReport] = []
+        for done, outcome in enumerate(process_files(discovery.files, self.mode, self.settings, jobs), 1):
+            self.console.progress(done, len(discovery.files))
+            statuses.append(outcome.status)
+            name = str(outcome.path)
+            if outcome.error is not None:
+                self.console.error(f"cannot fix {name}: {outcome.error}")
+            if outcome.result is None:
+                continue
+            reports.append(FileReport(name, outcome.result))
+            if self.output_format is OutputFormat.TEXT:
+                self.report_text(name, outcome.result)
+            if outcome.status is Status.CHANGED:
+                self.console.info(f"fixed {name}" if self.mode is Mode.WRITE else f"would fix {name}")
+        if self.output_format is not OutputFormat.TEXT:
+            self.output.write(render(self.output_format, reports))
+        self.console.info(summarize(statuses, self.mode))
+        if Status.FAILED in statuses:
+            return EXIT_ERROR
+        return self.exit_status(any(fails_check(report.result) for report in reports), Status.CHANGED in statuses)
+
+    def stdin(self, data: bytes, filename: str | None, filters: Filters) -> int:
+        """Standard input: the whole resulting text on stdout (unless --check), even when
+        nothing changed; on an error nothing on stdout and exit 2, so an editor keeps its
+        buffer. An excluded (--force-exclude) or skip-file'd text comes back as it was."""
+        name = filename or STDIN
+        if filename is not None and filters.force_exclude:
+            if reason := excluded(Path(filename), False, filters, Gitignore()):
+                self.console.detail(f"skipped {name}: {reason}")
+                if self.mode is not Mode.CHECK:
+                    self.output.write(data.decode("utf-8", "surrogateescape"))
+                return EXIT_OK
+        result = fix_source(lambda: decode_source(data), self.settings)
+        if isinstance(result, str):
+            self.console.error(f"cannot fix {name}: {result}")
+            return EXIT_ERROR
+        if self.mode is not Mode.CHECK:
+            self.output.write(result.text)
+        elif self.output_format is OutputFormat.TEXT:
+            self.report_text(name, result)
+        else:
+            self.output.write(render(self.output_format, [FileReport(name, result)]))
+        return self.exit_status(fails_check(result), result.changed)
+
+    def report_text(self, name: str, result: Result) -> None:
+        if self.mode is Mode.CHECK:
+            self.output.write(findings_lines(name, result))
+        if result.changed and (self.mode is Mode.PREVIEW or self.diff):
+            self.output.write(unified_diff(name, result.source, result.text, self.color))
+
+    def exit_status(self, failed_check: bool, changed: bool) -> int:
+        if self.mode is Mode.CHECK and failed_check:
+            return EXIT_FINDINGS
+        if self.mode is Mode.WRITE and self.exit_non_zero_on_fix and changed:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+def summarize(statuses: Sequence[Status], mode: Mode) -> str:
+    """E.g. `3 files fixed, 12 unchanged, 1 error` (`3 files would be fixed, ...`)."""
+    counts = Counter(statuses)
+    changed_label = "fixed" if mode is Mode.WRITE else "would be fixed"
+    parts = []
+    if changed := counts[Status.CHANGED]:
+        parts.append(f"{_count(changed, 'file')} {changed_label}")
+    if unchanged := counts[Status.UNCHANGED]:
+        parts.append(f"{unchanged if parts else _count(unchanged, 'file')} unchanged")
+    if failed := counts[Status.FAILED]:
+        parts.append(_count(failed, "error"))
+    return ", ".join(parts) or "no Dockerfiles found"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -1,0 +1,218 @@
+"""The editors' standard-input contract (issue 4), through a real `pipfix` process:
+
+- `pipfix -` (with or without --write, with --stdin-filename) prints the whole resulting text,
+  even when nothing changed, and nothing else on stdout; exit 0;
+- an error: exit 2, stdout empty (the editor keeps its buffer);
+- an excluded or suppressed text comes back unchanged, exit 0;
+- the fast path (cli.parse_fast) behaves as the typer command does, and imports neither typer
+  nor click nor pydantic.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from .cli_support import CLEAN_ENV, PYTHON_M_PIPFIX, SOURCE_ROOT, run, write  # noqa: F401
+
+FIXABLE = "FROM python:3.12\r\nRUN pip install flask\r\n"
+FIXED = "FROM python:3.12\r\nRUN pip install --no-cache-dir flask\r\n"
+
+MODES = [["-"], ["--write", "-"], ["--stdin-filename", "docker/Dockerfile"],
+         ["--write", "--stdin-filename", "docker/Dockerfile", "-"],
+         ["--stdin-filename=docker/Dockerfile", "-w", "-"]]
+MODE_IDS = ["dash", "write", "stdin-filename", "write stdin-filename", "equals form"]
+
+
+@pytest.fixture
+def command():
+    return PYTHON_M_PIPFIX
+
+
+@pytest.mark.parametrize("args", MODES, ids=MODE_IDS)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM alpine\r\nRUN echo hello\r\n",
+        "\ufeffFROM alpine\nRUN echo hello\n",
+        "FROM alpine\nRUN echo hello",
+        "\ufeffFROM python:3.12\r\nRUN pip install --no-cache-dir flask",
+        "FROM python:3.12\r\nRUN pip install --no-cache-dir flask\rRUN echo\n",  # a lone CR
+    ],
+    ids=["crlf", "bom", "no final newline", "bom crlf clean call", "lone cr"],
+)
+def test_unchanged_input_round_trips_byte_for_byte(run, args, text):
+    process = run(*args, stdin=text.encode())
+    assert (process.returncode, process.stdout, process.stderr) == (0, text.encode(), b"")
+
+
+@pytest.mark.parametrize("args", MODES, ids=MODE_IDS)
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (FIXABLE, FIXED),
+        ("\ufeff" + FIXABLE.rstrip("\r\n"), "\ufeff" + FIXED.rstrip("\r\n")),
+        ("FROM python:3.12\nRUN echo 😀 é && pip install flask", "FROM python:3.12\nRUN echo 😀 é && pip install --no-cache-dir flask"),
+    ],
+    ids=["crlf", "bom no final newline", "non-ascii"],
+)
+def test_fixable_input_comes_back_fixed(run, args, before, after):
+    process = run(*args, stdin=before.encode())
+    assert (process.returncode, process.stdout, process.stderr) == (0, after.encode(), b"")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# pipfix: skip-file\nFROM python:3.12\nRUN pip install flask\n",
+        "FROM python:3.12\n# hadolint ignore=DL3042\nRUN pip install flask\n",
+        "FROM python:3.12\n# pipfix: ignore\nRUN pip install flask\n",
+    ],
+    ids=["skip-file", "hadolint ignore", "pipfix ignore"],
+)
+@pytest.mark.parametrize("args", [["-"], ["--write", "-"]], ids=["preview", "write"])
+def test_suppressed_input_comes_back_unchanged(run, args, text):
+    process = run(*args, stdin=text.encode())
+    assert (process.returncode, process.stdout) == (0, text.encode())
+
+
+@pytest.mark.parametrize("args", [["-"], ["--write", "-"]], ids=["preview", "write"])
+def test_excluded_input_comes_back_unchanged(run, tmp_path, args):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "pipfix.toml", 'extend-exclude = ["vendor/"]\n')
+    process = run(
+        "--force-exclude", "--stdin-filename", "vendor/Dockerfile", *args, stdin=FIXABLE.encode()
+    )
+    assert (process.returncode, process.stdout) == (0, FIXABLE.encode())
+    # not excluded: fixed
+    process = run("--force-exclude", "--stdin-filename", "app/Dockerfile", *args, stdin=FIXABLE.encode())
+    assert (process.returncode, process.stdout) == (0, FIXED.encode())
+
+
+def test_settings_come_from_the_configuration_next_to_the_stdin_filename(run, tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "docker" / "pipfix.toml", 'strategy = "env"\n')
+    process = run("--stdin-filename", "docker/Dockerfile", "-", stdin=FIXABLE.encode())
+    assert process.stdout == FIXABLE.replace("pip install", "PIP_NO_CACHE_DIR=1 pip install").encode()
+    process = run("--stdin-filename", "Dockerfile", "-", stdin=FIXABLE.encode())
+    assert process.stdout == FIXED.encode()
+
+
+@pytest.mark.parametrize(
+    "stdin, reason",
+    [
+        (b"FROM python:3.12\nRUN echo \xff\n", "not valid UTF-8 at byte 26"),
+        (b"FROM python:3.12\nRUN <<EOF\npip install flask\n", None),
+        (b"FROM python:3.12\nRUN pip install \0flask\n", "binary file"),
+    ],
+    ids=["not utf-8", "unterminated heredoc", "nul byte"],
+)
+@pytest.mark.parametrize("args", [["-"], ["--write", "-"], ["--stdin-filename", "Dockerfile"]], ids=["dash", "write", "name"])
+def test_an_error_leaves_stdout_empty_and_exits_2(run, args, stdin, reason):
+    process = run(*args, stdin=stdin)
+    assert (process.returncode, process.stdout) == (2, b"")
+    name = "Dockerfile" if "--stdin-filename" in args else "-"
+    assert process.stderr.decode().startswith(f"error: cannot fix {name}: ")
+    if reason:
+        assert reason in process.stderr.decode()
+
+
+def test_a_broken_configuration_file_is_an_error_with_stdout_empty(run, tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "pipfix.toml", "strategy = 3\n")
+    process = run("--stdin-filename", "Dockerfile", "-", stdin=FIXABLE.encode())
+    assert (process.returncode, process.stdout) == (2, b"")
+    assert b"bad value for 'strategy'" in process.stderr
+
+
+# --- the fast path is the typer command, minus typer -------------------------------------
+
+
+TYPER_ONLY = [sys.executable, "-c", "import sys; from pipfix.cli_app import run_app; sys.exit(run_app(sys.argv[1:]))"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-"],
+        ["-w", "-"],
+        ["--check", "-"],
+        ["--strategy", "ENV", "-"],
+        ["--strategy=env", "--ignore", "PIP002,pip003", "-"],
+        ["--exit-non-zero-on-fix", "--write", "-"],
+        ["-q", "--isolated", "-"],
+        ["-s", "-"],
+        ["-v", "--stdin-filename", "x/Dockerfile"],
+        ["--config", "missing.toml", "-"],
+        # not the fast path (usage errors, other options): the typer command answers
+        ["--exit-non-zero-on-fix", "-"],
+        ["--strategy", "nope", "-"],
+        ["--ignore", "XYZ", "-"],
+        ["-", "-"],
+        ["--check", "--write", "-"],
+        ["--diff", "--check", "-"],
+    ],
+)
+def test_fast_path_answers_as_the_typer_command(tmp_path, args):
+    stdin = ("FROM python:3.12\nRUN pip install flask\nRUN uv pip install x\n").encode()
+    env = {**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)}
+
+    def outcome(command):
+        process = subprocess.run(
+            [*command, *args], input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60
+        )
+        return process.returncode, process.stdout, process.stderr
+
+    fast = outcome(PYTHON_M_PIPFIX)
+    typer_only = outcome(TYPER_ONLY)
+    assert fast == typer_only
+
+
+def test_parse_fast_takes_only_plain_stdin_runs():
+    from pipfix.cli import parse_fast
+
+    assert parse_fast(["-"]) is not None
+    assert parse_fast(["--stdin-filename", "Dockerfile"]) is not None
+    for args in ([], ["Dockerfile"], ["-", "Dockerfile"], ["--diff", "-"], ["-o", "x", "-"],
+                 ["--help"], ["--version"], ["-wq", "-"], ["--stdin-filename"], ["--", "-"]):
+        assert parse_fast(args) is None, args
+
+
+def test_the_stdin_path_imports_no_typer_click_or_pydantic(tmp_path):
+    process = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pipfix", "-"],
+        input=FIXABLE.encode(),
+        capture_output=True,
+        cwd=tmp_path,
+        env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
+        timeout=60,
+    )
+    assert (process.returncode, process.stdout) == (0, FIXED.encode())
+    modules = {line.rsplit("|", 1)[-1].strip() for line in process.stderr.decode().splitlines() if "|" in line}
+    assert "pipfix.engine" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "click", "pydantic", "rich")}
+
+
+# --- `pipfix lsp` dispatch -------------------------------------------------------------------
+
+
+def test_lsp_without_pygls_says_how_to_install_it(monkeypatch, capsys):
+    from pipfix.cli import main
+
+    monkeypatch.delitem(sys.modules, "pipfix.lsp", raising=False)
+    monkeypatch.setitem(sys.modules, "pygls", None)
+    monkeypatch.setitem(sys.modules, "pygls.lsp", None)
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
+    assert main(["lsp"]) == 2
+    assert "pip install 'pipfix[lsp]'" in capsys.readouterr().err
+
+
+def test_lsp_help_and_unknown_arguments(capsys):
+    from pipfix.cli import main
+
+    assert main(["lsp", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("usage: pipfix lsp")
+    assert main(["lsp", "--tcp"]) == 2
+    assert "unknown argument '--tcp'" in capsys.readouterr().err
