@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .engine import Result, fix
 from .errors import PipfixError
-from .files import read_source, write_atomically
+from .files import MAX_SIZE, Snapshot, read_snapshot, write_atomically
 from .rules import RULES
 from .settings import Settings
 
@@ -66,25 +66,37 @@ def os_error_reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def process_file(path: Path, mode: Mode, settings: Settings) -> Outcome:
-    fixed = fix_source(partial(read_source, path), settings)
+def process_file(path: Path, mode: Mode, settings: Settings, max_size: int | None = MAX_SIZE) -> Outcome:
+    """Read, fix and (in write mode) write one file. The file is written only when the fix
+    changed it, only when the fix passed the engine's self-check, and only when the file on
+    disk is still the one that was read (files.write_atomically)."""
+    snapshots: list[Snapshot] = []
+
+    def read() -> str:
+        snapshots.append(read_snapshot(path, max_size))
+        return snapshots[0].text
+
+    fixed = fix_source(read, settings)
     if isinstance(fixed, str):
         return Outcome(path, Status.FAILED, None, fixed)
     if not fixed.changed:
         return Outcome(path, Status.UNCHANGED, fixed)
     if mode is Mode.WRITE:
         try:
-            write_atomically(path, fixed.text)
+            write_atomically(path, fixed.text, snapshots[0])
+        except PipfixError as error:
+            return Outcome(path, Status.FAILED, None, str(error))
         except OSError as error:
-            return Outcome(path, Status.FAILED, fixed, os_error_reason(error))
+            return Outcome(path, Status.FAILED, None, os_error_reason(error))
     return Outcome(path, Status.CHANGED, fixed)
 
 
 def process_files(
-    paths: Sequence[Path], mode: Mode, settings: Settings, jobs: int
+    paths: Sequence[Path], mode: Mode, settings: Settings, jobs: int, max_size: int | None = MAX_SIZE
 ) -> Iterator[Outcome]:
-    """Each file's Outcome, in the order of `paths` whether or not they run in parallel."""
-    work = partial(process_file, mode=mode, settings=settings)
+    """Each file's Outcome, in the order of `paths` whether or not they run in parallel. Files
+    larger than `max_size` bytes (None: no limit) are refused unread."""
+    work = partial(process_file, mode=mode, settings=settings, max_size=max_size)
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         yield from map(work, paths)
         return

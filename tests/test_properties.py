@@ -16,7 +16,8 @@ backtick escape. For every generated file:
 
 Arbitrary text may be rejected, but only with a PipfixError.
 
-PIPFIX_HYPOTHESIS_EXAMPLES raises the number of examples (default 300).
+The number of examples comes from the hypothesis profile (tests/conftest.py; HYPOTHESIS_PROFILE=ci
+in CI) or PIPFIX_HYPOTHESIS_EXAMPLES.
 """
 
 from __future__ import annotations
@@ -31,8 +32,14 @@ from hypothesis import strategies as st
 
 from pipfix import PipfixError, Settings, Strategy, fix
 
-EXAMPLES = int(os.environ.get("PIPFIX_HYPOTHESIS_EXAMPLES", "300"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The number of examples comes from the hypothesis profile (tests/conftest.py: HYPOTHESIS_PROFILE
+# dev or ci) unless PIPFIX_HYPOTHESIS_EXAMPLES sets it.
+EXAMPLES = os.environ.get("PIPFIX_HYPOTHESIS_EXAMPLES")
+SETTINGS = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    **({"max_examples": int(EXAMPLES)} if EXAMPLES else {}),
+)
 
 # --- the grammar ------------------------------------------------------------------------------
 
