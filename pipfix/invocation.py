@@ -32,7 +32,6 @@ _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 _PYTHON_NAME = re.compile(r"(python|pypy)(\d+(\.\d+)*)?[dmu]?|py")
 _PIP_VARIABLE = re.compile(r"PIP\d*(\.\d+)?(_?(CMD|BIN|EXE|EXECUTABLE|COMMAND|PATH))?", re.IGNORECASE)
 _PYTHON_NO_VALUE_FLAGS = frozenset("bBdEiIOPqRsSuvx")
-_UV_SHORT_NO_CACHE = re.compile(r"-[a-zA-Z]*n[a-zA-Z]*")  # -n, also in a cluster (-qn)
 _SIMPLE_EXPANSION = re.compile(r'"?\$(?:\{(\w+)(?::?-([^}"$]*))?\}|(\w+))"?')
 
 
@@ -231,7 +230,7 @@ def _uv_call(command, program, index, wrapping: _Wrapping) -> PipInvocation | No
     no_cache = cache_dir = None
     for position, word in enumerate(arguments):
         value = word.text
-        if value in ("--no-cache", "--no-cache-dir") or value is not None and _UV_SHORT_NO_CACHE.fullmatch(value):
+        if value in ("--no-cache", "--no-cache-dir") or value is not None and _is_short_no_cache(value):
             no_cache = word
         elif value == "--cache-dir" and position + 1 < len(arguments):
             cache_dir = arguments[position + 1]
@@ -364,6 +363,11 @@ def _unwrap(words: tuple[Word, ...], index: int, variables) -> tuple[int, _Wrapp
         else:
             return index - 1, wrapping
     return None
+
+
+def _is_short_no_cache(option: str) -> bool:
+    """uv's -n, also in a cluster of short flags (-qn)."""
+    return option.startswith("-") and option[1:].isalpha() and option[1:].isascii() and "n" in option
 
 
 def _skip_options(words: tuple[Word, ...], index: int, value_options) -> int:

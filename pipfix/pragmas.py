@@ -10,8 +10,11 @@ from .dockerfile import Dockerfile
 ALL_CODES = "*"
 HADOLINT_CODES = {"DL3042": "PIP001"}
 
-_PIPFIX = re.compile(r"pipfix:\s*(skip-file|ignore)\s*(?:[=\[]\s*([\w\s,]+?)\s*\]?)?\s*", re.IGNORECASE)
-_HADOLINT = re.compile(r"hadolint\s+(global\s+)?ignore\s*=\s*([\w\s,]+?)\s*", re.IGNORECASE)
+# Each pattern matches the head of a pragma; the codes after it are split apart without a
+# regular expression that could backtrack over a long line.
+_PIPFIX = re.compile(r"pipfix:[ \t]*(skip-file|ignore)\b", re.IGNORECASE)
+_HADOLINT = re.compile(r"hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=", re.IGNORECASE)
+_CODE = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +35,18 @@ def suppressions(dockerfile: Dockerfile, honor_hadolint: bool = True) -> Suppres
     comment_lines = set()
     for comment in dockerfile.comments:
         comment_lines.add(comment.line)
-        codes: set[str] = set()
-        if match := _PIPFIX.fullmatch(comment.text):
+        if match := _PIPFIX.match(comment.text):
+            rest = comment.text[match.end() :].strip()
             if match.group(1).lower() == "skip-file":
-                skip_file = True
+                skip_file = skip_file or not rest
                 continue
-            codes = _split_codes(match.group(2)) or {ALL_CODES}
-            pending[comment.line] = codes
-        elif honor_hadolint and (match := _HADOLINT.fullmatch(comment.text)):
-            codes = {HADOLINT_CODES[code] for code in _split_codes(match.group(2)) if code in HADOLINT_CODES}
+            if not rest:
+                pending[comment.line] = {ALL_CODES}
+            elif rest[0] in "=[" and (codes := _split_codes(rest[1:].removesuffix("]"))):
+                pending[comment.line] = codes
+        elif honor_hadolint and (match := _HADOLINT.match(comment.text)):
+            codes = _split_codes(comment.text[match.end() :])
+            codes = {HADOLINT_CODES[code] for code in codes if code in HADOLINT_CODES}
             if match.group(1):
                 everywhere |= codes
             else:
@@ -54,5 +60,7 @@ def suppressions(dockerfile: Dockerfile, honor_hadolint: bool = True) -> Suppres
     return Suppressions(skip_file, frozenset(everywhere), by_line)
 
 
-def _split_codes(text: str | None) -> set[str]:
-    return {code.upper() for code in re.split(r"[\s,]+", text or "") if code}
+def _split_codes(text: str) -> set[str]:
+    """The codes of a list such as `PIP001, PIP002`; empty when anything else is in it."""
+    parts = text.replace(",", " ").split()
+    return {code.upper() for code in parts} if all(_CODE.fullmatch(code) for code in parts) else set()

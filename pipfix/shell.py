@@ -238,8 +238,9 @@ class _Script:
                 continue
             kind = item.type
             if kind == "ERROR" or (item.has_error and kind in _STATEMENTS):
-                # only this region failed to parse: the rest of the tree stays trusted
-                yield from self._fallback("posix", *self._span(item))
+                # only this region failed to parse: the rest of the tree stays trusted, and
+                # the commands the splitter finds here are reported but never edited
+                yield from self._fallback("posix", *self._span(item), trusted=False)
                 continue
             if kind == "command" or kind in _DECLARATIONS:
                 body, redirects, extent = item, (), item
@@ -363,8 +364,9 @@ class _Script:
 
     # --- fallback
 
-    def _fallback(self, dialect: str, start: int, end: int) -> Iterator[Command]:
-        """Commands of script[start:end], split without the shell grammar."""
+    def _fallback(self, dialect: str, start: int, end: int, trusted: bool = True) -> Iterator[Command]:
+        """Commands of script[start:end], split without the shell grammar; `trusted` is False
+        for a region the grammar rejected, whose commands are never confident."""
         region_commands, balanced = quoting.split_commands(self.text[start:end], dialect)
         text = self.text
         for region_spans in region_commands:
@@ -383,7 +385,7 @@ class _Script:
                     self.variables.assign(word)
                 continue
             words = tuple(self._fallback_word(*span, dialect) for span in spans)
-            confident = balanced and all(
+            confident = trusted and balanced and all(
                 _SAFE_WORDS[dialect].fullmatch(w.raw) for w in (*assignment_words, *words)
             )
             command = Command(
