@@ -13,6 +13,7 @@ from . import __version__
 from .command import STDIN, Invocation, execute
 from .config import RULE_CODES, Overrides, parse_codes
 from .console import ColorChoice, Verbosity
+from .files import MAX_SIZE
 from .render import OutputFormat
 from .runner import Mode
 from .settings import Strategy
@@ -192,6 +193,15 @@ def pipfix(
             show_default=False,
         ),
     ] = None,
+    max_size: Annotated[
+        int,
+        typer.Option(
+            "--max-size",
+            min=0,
+            metavar="BYTES",
+            help="Refuse files larger than this many bytes (default 4 MiB; 0: no limit).",
+        ),
+    ] = MAX_SIZE,
     color: Annotated[
         ColorChoice,
         typer.Option(
@@ -262,6 +272,7 @@ def pipfix(
                 diff=diff,
                 exit_non_zero_on_fix=exit_non_zero_on_fix,
                 jobs=jobs,
+                max_size=max_size,
                 color=color,
                 verbosity=Verbosity.SILENT if silent else Verbosity.QUIET if quiet
                 else Verbosity.VERBOSE if verbose else Verbosity.NORMAL,

@@ -16,7 +16,7 @@ from .config import Config, ConfigError, Overrides, find_config, load_config, re
 from .console import ColorChoice, Console, Output, Verbosity, use_color
 from .discovery import Filters, Gitignore, common_directory, discover, excluded
 from .engine import Result
-from .files import decode_source
+from .files import MAX_SIZE, decode_source
 from .render import FileReport, OutputFormat, render
 from .render.diff import unified_diff
 from .render.text import findings_lines
@@ -46,6 +46,7 @@ class Invocation:
     diff: bool = False
     exit_non_zero_on_fix: bool = False
     jobs: int | None = None
+    max_size: int = MAX_SIZE  # bytes; 0: no limit
     color: ColorChoice = ColorChoice.AUTO
     verbosity: Verbosity = Verbosity.NORMAL
 
@@ -86,6 +87,7 @@ def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
         invocation.diff,
         invocation.exit_non_zero_on_fix,
         console,
+        invocation.max_size or None,
     )
     output_file = invocation.output_file
     try:
@@ -127,6 +129,7 @@ class Run:
         diff: bool,
         exit_non_zero_on_fix: bool,
         console: Console,
+        max_size: int | None = MAX_SIZE,
     ) -> None:
         self.mode = mode
         self.settings = settings
@@ -134,6 +137,7 @@ class Run:
         self.diff = diff
         self.exit_non_zero_on_fix = exit_non_zero_on_fix
         self.console = console
+        self.max_size = max_size  # None: no limit
         self.output = Output(None)
         self.color = False
 
@@ -143,7 +147,7 @@ class Run:
             self.console.detail(f"skipped {skipped.path}: {skipped.reason}")
         statuses: list[Status] = []
         reports: list[FileReport] = []
-        for done, outcome in enumerate(process_files(discovery.files, self.mode, self.settings, jobs), 1):
+        for done, outcome in enumerate(process_files(discovery.files, self.mode, self.settings, jobs, self.max_size), 1):
             self.console.progress(done, len(discovery.files))
             statuses.append(outcome.status)
             name = str(outcome.path)
@@ -174,6 +178,9 @@ class Run:
                 if self.mode is not Mode.CHECK:
                     self.output.write(data.decode("utf-8", "surrogateescape"))
                 return EXIT_OK
+        if self.max_size is not None and len(data) > self.max_size:
+            self.console.error(f"cannot fix {name}: too large ({len(data)} bytes; the limit is {self.max_size})")
+            return EXIT_ERROR
         result = fix_source(lambda: decode_source(data), self.settings)
         if isinstance(result, str):
             self.console.error(f"cannot fix {name}: {result}")
