@@ -65,16 +65,21 @@ def static_value(word: Word, variables: Mapping[str, str | None]) -> str | None:
     return match.group(2) or None
 
 
+_NAME_MAX = 256
+
+
 def _basename(word: Word, variables: Mapping[str, str | None]) -> str | None:
     """The last path component of a program word, lower case, without `.exe`; it may be static
     even when the directory is not (`$VENV/bin/pip`)."""
     value = static_value(word, variables)
     if value is None:
-        tail = word.raw.strip("\"'").rsplit("/", 1)
+        # only the end of a word can be a file name (at most NAME_MAX long): looking further
+        # would make a deeply nested `$(` quadratic
+        tail = word.raw[-_NAME_MAX:].strip("\"'").rsplit("/", 1)
         if len(tail) != 2 or any(c in tail[1] for c in "$`\"'\\"):
             return None
         value = tail[1]
-    name = value.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
+    name = value[-_NAME_MAX:].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
     return name[:-4] if name.endswith(".exe") else name
 
 

@@ -75,6 +75,7 @@ _SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh", "ksh"))
 _REDIRECTS = frozenset(("file_redirect", "herestring_redirect", "heredoc_redirect"))
 _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
 _STATEMENTS = frozenset(("command", "redirected_statement", *_DECLARATIONS))
+_MAX_COMMAND_DEPTH = 1000  # commands inside commands (`$(`); real scripts nest a few deep
 _MAX_NESTING = 16  # each level of `sh -c` in quotes needs more escaping; deeper is not real
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~]+")
@@ -230,16 +231,18 @@ class _Script:
     # --- tree-sitter
 
     def _walk(self, root: Node) -> Iterator[Command]:
-        stack: list[Node | _Script] = [root]
+        # each item with the number of commands around it (`$(` nesting)
+        stack: list[tuple[Node | _Unparsed | _Script, int]] = [(root, 0)]
         while stack:
-            item = stack.pop()
+            item, depth = stack.pop()
             if isinstance(item, _Script):
                 yield from item.commands("posix")
                 continue
             kind = item.type
-            if kind == "ERROR" or (item.has_error and kind in _STATEMENTS):
-                # only this region failed to parse: the rest of the tree stays trusted, and
-                # the commands the splitter finds here are reported but never edited
+            if kind == "ERROR" or (item.has_error and kind in _STATEMENTS) or depth > _MAX_COMMAND_DEPTH:
+                # only this region failed to parse (or nests deeper than any real script: each
+                # level would copy the words around it): the rest of the tree stays trusted,
+                # and the commands the splitter finds here are reported but never edited
                 yield from self._fallback("posix", *self._span(item), trusted=False)
                 continue
             if kind == "command" or kind in _DECLARATIONS:
@@ -249,15 +252,15 @@ class _Script:
             elif kind == "variable_assignment":
                 span = self._span(item)
                 self.variables.assign(self._word(*span))
-                stack.extend(reversed(_branches(item.children)))
+                stack.extend((child, depth) for child in reversed(_branches(item.children)))
                 continue
             else:
-                stack.extend(reversed(_branches(item.children)))
+                stack.extend((child, depth) for child in reversed(_branches(item.children)))
                 continue
             if self._in_dynamic(self._span(body)[0]):
                 continue  # the enclosing script's walk yields it
             descend = yield from self._command(body, redirects, self._span(extent))
-            stack.extend(reversed(descend))
+            stack.extend((child, depth + 1) for child in reversed(descend))
 
     def _command(
         self, node: Node, redirects: Sequence[Node], extent: tuple[int, int]

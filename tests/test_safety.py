@@ -641,16 +641,19 @@ def test_regular_expressions_on_their_worst_inputs(text):
     [
         pytest.param(
             "FROM a\nRUN pip install " + ("<<" * (LINE // 2) + " \\\n") * 2 + "x\n",
-            id="heredoc words: quadratic in a run of <<",
+            id="a run of << across continuation lines",
         ),
     ],
 )
-@pytest.mark.xfail(strict=True, reason="engine bug: regular expression backtracks catastrophically")
-def test_regular_expressions_that_backtrack(text):
+@pytest.mark.xfail(
+    strict=True,
+    reason="known limit: tree-sitter-bash's own error recovery is quadratic on a long run of `<<` "
+    "(60,000 of them: about 14 s); not a regular expression of pipfix's",
+)
+def test_inputs_that_are_still_quadratic(text):
     assert finishes_within(3, text)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: quadratic time in the nesting depth of $(")
 def test_deep_command_substitution_across_continuations_is_linear():
     assert finishes_within(5, "FROM a\nRUN pip install " + "$( \\\n" * 40_000 + "x" + ")" * 40_000 + "\n")
 
