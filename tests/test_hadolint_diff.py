@@ -44,6 +44,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -185,9 +186,15 @@ def pipfix_only_shape(call: Call, hadolint_parses_file: bool) -> str:
 
 
 def run_hadolint(directory: Path, names: list[str]) -> list[dict]:
-    """hadolint over `names` in `directory`, in parallel batches; its JSON findings."""
-    config = directory / ".pipfix-hadolint.yaml"
-    config.write_text("{}\n")  # no user or project configuration
+    """hadolint over `names` in `directory`, in parallel batches; its JSON findings. Nothing
+    is written into `directory` (it may be the shared corpus)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        config = Path(scratch, "hadolint.yaml")
+        config.write_text("{}\n")  # no user or project configuration
+        return _lint_batches(directory, names, config)
+
+
+def _lint_batches(directory: Path, names: list[str], config: Path) -> list[dict]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HADOLINT_")}
     batches = [names[i : i + 60] for i in range(0, len(names), 60)]
 
@@ -200,9 +207,7 @@ def run_hadolint(directory: Path, names: list[str]) -> list[dict]:
         return json.loads(completed.stdout or "[]")
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        findings = [finding for batch in pool.map(lint, batches) for finding in batch]
-    config.unlink()
-    return findings
+        return [finding for batch in pool.map(lint, batches) for finding in batch]
 
 
 @dataclass
