@@ -104,47 +104,74 @@ def _search(top: Path, filters: Filters, gitignore: Gitignore, skipped: list[Ski
     found = []
     for root, dirnames, filenames in os.walk(top):
         kept = []
+        # abspath(root/name) is abspath(root)/name: a name from a listing is never . or ..
+        absolute_root = os.path.abspath(root)
         for name in sorted(dirnames):
-            directory = Path(root, name)
             if name in ALWAYS_SKIPPED:
                 continue
-            if reason := excluded(directory, True, filters, gitignore):
-                skipped.append(Skipped(directory, reason))
+            if reason := _excluded(os.path.join(absolute_root, name), True, filters, gitignore):
+                skipped.append(Skipped(Path(root, name), reason))
             else:
                 kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             if not is_dockerfile_name(name):
                 continue
-            file = Path(root, name)
-            if reason := excluded(file, False, filters, gitignore):
-                skipped.append(Skipped(file, reason))
+            if reason := _excluded(os.path.join(absolute_root, name), False, filters, gitignore):
+                skipped.append(Skipped(Path(root, name), reason))
             else:
-                found.append(file)
+                found.append(Path(root, name))
     return found
 
 
 def excluded(path: Path, is_dir: bool, filters: Filters, gitignore: Gitignore) -> str | None:
     """Why `path` is left out, or None when it is kept."""
-    relative = _pattern_path(path, filters.root, is_dir)
+    return _excluded(os.path.abspath(path), is_dir, filters, gitignore)
+
+
+def _excluded(absolute: str, is_dir: bool, filters: Filters, gitignore: Gitignore) -> str | None:
+    """excluded() of the path whose os.path.abspath is `absolute`."""
+    relative = _pattern_path(absolute, filters.root, is_dir)
     result = filters.exclude_spec.check_file(relative)
     if result.include:
         return f"matches the exclude pattern {filters.exclude[result.index]!r}"
-    if filters.respect_gitignore and (ignore_file := gitignore.ignoring(path, is_dir)):
+    if filters.respect_gitignore and (ignore_file := gitignore.ignoring(absolute, is_dir)):
         return f"ignored by {ignore_file}"
     return None
 
 
-def _pattern_path(path: Path, root: Path, is_dir: bool) -> str:
+def _pattern_path(path: Path | str, root: Path | str, is_dir: bool) -> str:
     """The path as a gitignore pattern sees it: relative to root, with a trailing slash for a
     directory. A path outside root is matched by its absolute path, so that patterns without
     a leading slash (`vendor/`, `*.dev.Dockerfile`) still apply to it."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        relative = absolute.relative_to(root).as_posix()
-    except ValueError:
-        relative = absolute.as_posix().lstrip("/")
+    absolute = os.path.abspath(path)
+    if os.sep == "/":  # strings only: building Path objects costs more than the matching
+        base = _root_string(root)
+        if absolute == base:
+            relative = "."
+        elif base is not None and absolute.startswith(base if base.endswith("/") else base + "/"):
+            relative = absolute[len(base) :].lstrip("/") if base.endswith("/") else absolute[len(base) + 1 :]
+        else:
+            relative = absolute.lstrip("/")
+    else:
+        try:
+            relative = Path(absolute).relative_to(root).as_posix()
+        except ValueError:
+            relative = Path(absolute).as_posix().lstrip("/")
     return relative + "/" if is_dir and relative not in ("", ".") else relative
+
+
+_ROOTS: dict[Path | str, str | None] = {}
+
+
+def _root_string(root: Path | str) -> str | None:
+    """`root` as the prefix Path.relative_to compares an absolute path with; None when no
+    absolute path (normalized, as os.path.abspath makes it) can lie under it."""
+    if root not in _ROOTS:
+        text = str(root)
+        normal = os.path.isabs(text) and os.path.normpath(text) == text and not text.startswith("//")
+        _ROOTS[root] = text if normal else None
+    return _ROOTS[root]
 
 
 class Gitignore:
@@ -154,40 +181,45 @@ class Gitignore:
 
     def __init__(self) -> None:
         self._specs: dict[Path, GitIgnoreSpec | None] = {}
-        self._roots: dict[Path, Path | None] = {}
+        self._roots: dict[str, str | None] = {}
 
     def ignoring(self, path: Path, is_dir: bool) -> Path | None:
         """The ignore file that ignores `path`, or None."""
-        absolute = Path(os.path.abspath(path))
-        root = self.repository_root(absolute.parent)
+        absolute = os.path.abspath(path)
+        directory = os.path.dirname(absolute)
+        root = self._root(directory)
         if root is None:
             return None
-        directory = absolute.parent
         candidates = []
         while True:
-            candidates.append((directory, directory / ".gitignore"))
+            candidates.append((directory, os.path.join(directory, ".gitignore")))
             if directory == root:
                 break
-            directory = directory.parent
-        candidates.append((root, root / ".git" / "info" / "exclude"))
+            directory = os.path.dirname(directory)
+        candidates.append((root, os.path.join(root, ".git", "info", "exclude")))
         for base, ignore_file in candidates:
-            spec = self._spec(ignore_file)
+            spec = self._spec(Path(ignore_file))
             if spec is None:
                 continue
             result = spec.check_file(_pattern_path(absolute, base, is_dir))
             if result.include is not None:
-                return ignore_file if result.include else None
+                return Path(ignore_file) if result.include else None
         return None
 
     def repository_root(self, directory: Path) -> Path | None:
-        if directory not in self._roots:
-            if (directory / ".git").exists():
-                self._roots[directory] = directory
-            elif directory.parent == directory:
-                self._roots[directory] = None
+        root = self._root(os.path.abspath(directory))
+        return None if root is None else Path(root)
+
+    def _root(self, directory: str) -> str | None:
+        """The repository root above the absolute, normalized `directory` (strings: cheap)."""
+        roots = self._roots
+        if directory not in roots:
+            if os.path.exists(os.path.join(directory, ".git")):
+                roots[directory] = directory
             else:
-                self._roots[directory] = self.repository_root(directory.parent)
-        return self._roots[directory]
+                parent = os.path.dirname(directory)
+                roots[directory] = None if parent == directory else self._root(parent)
+        return roots[directory]
 
     def _spec(self, ignore_file: Path) -> GitIgnoreSpec | None:
         if ignore_file not in self._specs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -66,6 +67,8 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     fixed = apply_edits(text, edits)
     if edits:
         _self_check(text, fixed, edits, dockerfile, settings, suppressed, contexts[0])
+    if not violations:
+        return Result(text, fixed, (), edits)
     index = LineIndex(text)
     findings = tuple(
         Finding(v.code, v.message, v.offset, *index.line_column(v.offset), v.fix)
@@ -190,18 +193,16 @@ def _edited_runs(
     other instructions, and so every RUN's context, stay the same)."""
     if runs is None:
         return None
-    spans = [(instruction.start, instruction.end, index, context)
-             for index, (instruction, context) in enumerate(runs)]
+    starts = [instruction.start for instruction, _ in runs]  # in file order
     positions = {id(instruction): position for position, instruction in enumerate(before.instructions)}
     chosen: dict[int, tuple[Instruction, RunContext]] = {}
     for edit in edits:
-        for start, end, index, context in spans:
-            if start <= edit.offset <= end:
-                break
-        else:
+        index = bisect_right(starts, edit.offset) - 1
+        if index < 0 or edit.offset > runs[index][0].end:
             return None
         if index in chosen:
             continue
+        context = runs[index][1]
         old = runs[index][0]
         new = after.instructions[positions[id(old)]]
         if new.keyword != old.keyword or new.onbuild != old.onbuild or [

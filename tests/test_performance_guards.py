@@ -1,0 +1,130 @@
+"""Performance guards that are not timings (issue 6): count the expensive work instead.
+
+- a file that never mentions pip or uv is never scanned (the cheap prefilter answers);
+- tree-sitter parses only inside RUN instructions that mention pip or uv;
+- the self-check re-parses only the RUN instructions that were edited.
+
+They run over a synthetic set and, when present, over the shared corpus (../shared/corpus).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipfix import engine, shell
+from pipfix.errors import PipfixError
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
+
+SYNTHETIC = [
+    "FROM alpine\nRUN apk add curl\nCOPY . /app\nCMD [\"sh\"]\n",
+    "FROM debian\nRUN apt-get update && apt-get install -y git\nENV A=1\n",
+    "FROM python:3.12\nRUN apt-get update\nRUN pip install flask\nRUN echo done\n",
+    "FROM python:3.12\nRUN echo one\nRUN <<EOF\npip install x\nEOF\nRUN echo two\n",
+    "FROM python:3.12\nENV PIP_NO_CACHE_DIR=1\nRUN pip install x\nRUN make\n",
+    "FROM ghcr.io/astral-sh/uv\nRUN uv pip install --system x\nRUN ls\n",
+    "FROM python\nRUN sh -c 'pip install a && echo b'\nRUN true\nONBUILD RUN pip install c\n",
+    "# a comment\nFROM scratch\nLABEL a=b\n",
+]
+
+
+def _texts() -> list[str]:
+    texts = list(SYNTHETIC)
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.iterdir()):
+            try:
+                texts.append(path.read_bytes().decode("utf-8"))
+            except (OSError, UnicodeDecodeError):
+                pass
+    return texts
+
+
+class _Counting:
+    """Wraps the tree-sitter parser: counts parses, and fails one outside an allowed RUN."""
+
+    def __init__(self, parser, state: dict) -> None:
+        self._parser = parser
+        self._state = state
+
+    def parse(self, data, *args, **kwargs):
+        assert self._state["inside"], "tree-sitter ran outside a RUN that mentions pip or uv"
+        self._state["parses"] += 1
+        return self._parser.parse(data, *args, **kwargs)
+
+
+@pytest.fixture
+def counters(monkeypatch):
+    state = {"inside": 0, "parses": 0, "scans": [], "runs": []}
+    real_parser = shell._parser()
+    monkeypatch.setattr(shell, "_parser", lambda: _Counting(real_parser, state))
+
+    real_scan = engine.scan
+
+    def scan(text):
+        state["scans"].append(text)
+        return real_scan(text)
+
+    monkeypatch.setattr(engine, "scan", scan)
+
+    real_commands = engine.commands
+
+    def commands(instruction, text, *args, **kwargs):
+        piece = text[instruction.start : instruction.end]
+        state["runs"].append(piece)
+        assert engine.may_call_pip(piece), "shell parsing of a RUN without pip or uv"
+        state["inside"] += 1
+        try:
+            yield from real_commands(instruction, text, *args, **kwargs)
+        finally:
+            state["inside"] -= 1
+
+    monkeypatch.setattr(engine, "commands", commands)
+    return state
+
+
+def _fix_all(texts: list[str]) -> list:
+    results = []
+    for text in texts:
+        try:
+            results.append(engine.fix(text))
+        except PipfixError:
+            results.append(None)
+    return results
+
+
+def test_files_without_pip_or_uv_are_never_scanned(counters) -> None:
+    texts = _texts()
+    _fix_all(texts)
+    without = [text for text in texts if not engine.may_call_pip(text)]
+    assert without  # the set has such files
+    scanned = set(counters["scans"])
+    assert not [text for text in without if text in scanned]
+    assert counters["parses"] > 0  # and the guard saw the parser run where it should
+
+
+def test_the_shell_parser_runs_only_on_runs_that_mention_pip_or_uv(counters) -> None:
+    # the assertions live in the wrappers: commands() only for RUNs mentioning pip or uv, and
+    # tree-sitter only inside such a commands() call
+    _fix_all(_texts())
+    assert counters["runs"]
+    assert all(engine.may_call_pip(run) for run in counters["runs"])
+
+
+def test_the_self_check_reparses_only_the_edited_runs(counters) -> None:
+    text = "FROM python\n" + "RUN pip --version\n" * 5 + "RUN pip install x\n" + "RUN pip --version\n" * 5
+    result = engine.fix(text)
+    assert result.changed
+    # 11 RUNs for the fix, then one scan of the fixed text and only its edited RUN again
+    assert len(counters["scans"]) == 2
+    assert len(counters["runs"]) == 11 + 1
+
+
+def test_at_most_one_scan_per_unchanged_file(counters) -> None:
+    texts = _texts()
+    results = _fix_all(texts)
+    changed = sum(1 for result in results if result is not None and result.changed)
+    candidates = sum(1 for text in texts if engine.may_call_pip(text) and "\0" not in text)
+    # one scan per candidate file, and one more (the self-check) per changed file
+    assert len(counters["scans"]) == candidates + changed
