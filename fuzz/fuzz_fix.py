@@ -23,19 +23,10 @@ import atheris
 with atheris.instrument_imports(include=["pipfix"]):
     from pipfix import InternalError, PipfixError, Settings, Strategy, fix
     from pipfix.dockerfile import scan
+    from pipfix.edits import remove_edits
 
 STRICT = os.environ.get("PIPFIX_FUZZ_INTERNAL_ERRORS") == "1"
 SETTINGS = [Settings(strategy=strategy) for strategy in Strategy]
-
-
-def without_insertions(fixed: str, edits) -> str:
-    pieces, shift, previous = [], 0, 0
-    for edit in edits:
-        pieces.append(fixed[previous + shift : edit.offset + shift])
-        shift += len(edit.text)
-        previous = edit.offset
-    pieces.append(fixed[previous + shift :])
-    return "".join(pieces)
 
 
 def test_one_input(data: bytes) -> None:
@@ -56,7 +47,7 @@ def test_one_input(data: bytes) -> None:
             continue
         except PipfixError:
             continue
-        if without_insertions(result.text, result.edits) != text:
+        if remove_edits(result.text, result.edits) != text:
             raise AssertionError("the fix is not the input plus insertions")
         again = fix(result.text, settings)
         if again.text != result.text:

@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipfix import PipfixError, Settings, Strategy, fix
+from pipfix.edits import remove_edits
 
 # The number of examples comes from the hypothesis profile (tests/conftest.py: HYPOTHESIS_PROFILE
 # dev or ci) unless PIPFIX_HYPOTHESIS_EXAMPLES sets it.
@@ -247,16 +248,6 @@ def allowed(text: str, tool: str, strategy: Strategy) -> bool:
     return strategy is Strategy.ENV and text == ENV_TEXT[tool]
 
 
-def without_insertions(fixed: str, edits) -> str:
-    pieces, shift, previous = [], 0, 0
-    for edit in edits:
-        pieces.append(fixed[previous + shift : edit.offset + shift])
-        shift += len(edit.text)
-        previous = edit.offset
-    pieces.append(fixed[previous + shift :])
-    return "".join(pieces)
-
-
 def check(text: str, strategy: Strategy) -> None:
     settings_ = Settings(strategy=strategy)
     result = fix(text, settings_)
@@ -264,7 +255,7 @@ def check(text: str, strategy: Strategy) -> None:
     # insertions only, sorted, inside the text
     offsets = [edit.offset for edit in result.edits]
     assert offsets == sorted(offsets) and all(0 <= offset <= len(text) for offset in offsets)
-    assert without_insertions(result.text, result.edits) == text
+    assert remove_edits(result.text, result.edits) == text
     # every insertion is one the strategy allows, for the tool of its finding
     fixes = {finding.fix: finding for finding in result.findings if finding.fix is not None}
     assert set(result.edits) == set(fixes)
@@ -352,4 +343,4 @@ def test_dockerfile_like_fragments_raise_only_pipfix_errors(text, strategy):
         result = fix(text, Settings(strategy=strategy))
     except PipfixError:
         return
-    assert without_insertions(result.text, result.edits) == text
+    assert remove_edits(result.text, result.edits) == text
