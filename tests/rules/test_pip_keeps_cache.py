@@ -303,6 +303,24 @@ FIX_CASES = [
         id="uninstall in between is left alone",
     ),
     pytest.param(
+        dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN pip install x; python -m pip install y"),
+        dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN pip install --no-cache-dir x; python -m pip install --no-cache-dir y"),
+        dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN pip install --no-cache-dir x; python -m pip install --no-cache-dir y"),
+        id="PowerShell SHELL: split without the bash grammar, always the flag",
+    ),
+    pytest.param(
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:/Python312/python.exe -m pip install x && pip install y"),
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:/Python312/python.exe -m pip install --no-cache-dir x && pip install --no-cache-dir y"),
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:/Python312/python.exe -m pip install --no-cache-dir x && pip install --no-cache-dir y"),
+        id="cmd SHELL, python.exe by path",
+    ),
+    pytest.param(
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:\\Python312\\python.exe -m pip install x"),
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:\\Python312\\python.exe -m pip install --no-cache-dir x"),
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:\\Python312\\python.exe -m pip install --no-cache-dir x"),
+        id="cmd SHELL, a Windows path with backslashes",
+    ),
+    pytest.param(
         dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN pip install x"),
         dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN pip install --no-cache-dir x"),
         dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN PIP_NO_CACHE_DIR=1 pip install x"),
