@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from run import TYPICAL  # the same typical Dockerfile head as benchmarks/run.py
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PIPFIX = [str(BIN / "pipfix")] if (BIN / "pipfix").exists() else [sys.executable, "-m", "pipfix"]
@@ -36,23 +38,6 @@ TYPER_COMMAND = [
     sys.executable, "-c", "import sys; from pipfix.cli_app import run_app; sys.exit(run_app(sys.argv[1:]))"
 ]
 
-HEAD = """\
-# syntax=docker/dockerfile:1
-FROM python:3.12-slim AS base
-ARG APP_HOME=/app
-ENV PYTHONDONTWRITEBYTECODE=1 \\
-    PYTHONUNBUFFERED=1
-WORKDIR ${APP_HOME}
-RUN apt-get update \\
-    && apt-get install -y --no-install-recommends build-essential curl git \\
-    && rm -rf /var/lib/apt/lists/*
-COPY requirements.txt .
-RUN pip install --upgrade pip setuptools wheel
-RUN pip install -r requirements.txt
-COPY . .
-RUN python -m pip install -e . && \\
-    python -c "import app"
-"""
 FILLER = [
     "LABEL org.opencontainers.image.source=https://example.com/app",
     "RUN useradd --create-home appuser",
@@ -67,7 +52,7 @@ FILLER = [
 
 def dockerfile(lines: int) -> str:
     """A typical Dockerfile of `lines` lines with a pip or uv call every few lines."""
-    body = HEAD.splitlines()
+    body = TYPICAL.splitlines()
     i = 0
     while len(body) < lines - 2:
         body.append(FILLER[i % len(FILLER)])
