@@ -31,13 +31,10 @@ from .config import Config, ConfigError, Overrides, find_config, load_config, pa
 from .engine import Finding, Result, fix
 from .runner import CACHE_CODES
 from .settings import Settings, Strategy
-from .source import UTF16, LspIndex
+from .source import UTF16, LspIndex, word_end
 
 SOURCE = "pipfix"
 FIX_ALL = "source.fixAll.pipfix"
-
-# Characters that end a shell word (the pip, python or uv word a finding is about).
-_WORD_END = frozenset(" \t\r\n;&|()<>`\"'\\")
 
 logger = logging.getLogger(__name__)
 
@@ -196,14 +193,6 @@ class PipfixServer(LanguageServer):
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
         except Exception:  # no client connected (yet)
             pass
-
-
-def word_end(text: str, offset: int) -> int:
-    """The end of the shell word starting at `offset` (at least one character, within the line)."""
-    end = offset
-    while end < len(text) and text[end] not in _WORD_END:
-        end += 1
-    return max(end, min(offset + 1, len(text)))
 
 
 def _kind_wanted(kind: str, only: Iterable[str] | None) -> bool:

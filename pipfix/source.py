@@ -142,3 +142,17 @@ def lsp_position(text: str, offset: int, encoding: str = UTF16) -> tuple[int, in
     """The 0-based LSP (line, character) of a file offset; characters in UTF-16 code units
     by default. For many lookups in one text, build an LspIndex once."""
     return LspIndex(text).position(offset, encoding)
+
+
+# A finding points at a word (pip, python, uv, --no-cache-dir, PIP_NO_CACHE_DIR=...): it ends at
+# the first character that ends a shell word or a JSON string. A backslash does not: it stands in
+# Windows paths (C:\Python312\python.exe).
+_WORD_ENDS = frozenset(" \t\r\n\"';&|()<>`")
+
+
+def word_end(text: str, offset: int) -> int:
+    """The end offset of the word a finding at `offset` points at (at least one character)."""
+    end = offset
+    while end < len(text) and text[end] not in _WORD_ENDS:
+        end += 1
+    return max(end, min(offset + 1, len(text)))

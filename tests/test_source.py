@@ -9,7 +9,7 @@ import pytest
 
 from pipfix import Settings, Strategy, fix
 from pipfix.dockerfile import scan
-from pipfix.source import LineIndex, OffsetMap
+from pipfix.source import LineIndex, OffsetMap, word_end
 from tests.helpers import check_invariants
 
 # --- LineIndex ------------------------------------------------------------------------------
@@ -130,3 +130,17 @@ def test_finding_positions(text, expected, strategy):
     settings = Settings(strategy=strategy)
     check_invariants(text, settings)
     assert [(f.code, f.line, f.column) for f in fix(text, settings).findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "word"),
+    [
+        pytest.param("RUN pip install x", 4, "pip", id="ends at a blank"),
+        pytest.param('RUN ["pip", "install"]', 6, "pip", id="ends at a JSON quote"),
+        pytest.param("RUN (pip install x)", 5, "pip", id="ends at a parenthesis"),
+        pytest.param("RUN C:\\Python312\\python.exe -m pip", 4, "C:\\Python312\\python.exe", id="a Windows path"),
+        pytest.param("RUN ;", 4, ";", id="at least one character"),
+    ],
+)
+def test_word_end(text, offset, word):
+    assert text[offset : word_end(text, offset)] == word

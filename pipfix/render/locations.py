@@ -10,12 +10,7 @@ from dataclasses import dataclass
 
 from ..edits import Edit
 from ..engine import Finding
-from ..source import LineIndex
-
-# A finding points at a word (pip, python, uv, --no-cache-dir, PIP_NO_CACHE_DIR=...): it ends
-# at the first character that ends a shell word or a JSON string.
-WORD_ENDS = frozenset(" \t\r\n\"';&|()<>`")
-
+from ..source import LineIndex, word_end
 
 @dataclass(frozen=True)
 class Span:
@@ -26,12 +21,7 @@ class Span:
 
 
 def finding_span(text: str, index: LineIndex, finding: Finding) -> Span:
-    end = finding.offset
-    while end < len(text) and text[end] not in WORD_ENDS:
-        end += 1
-    if end == finding.offset and end < len(text):
-        end += 1  # at least one character
-    end_line, end_column = index.line_column(end)
+    end_line, end_column = index.line_column(word_end(text, finding.offset))
     return Span(finding.line, finding.column, end_line, end_column)
 
 
