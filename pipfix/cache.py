@@ -6,7 +6,8 @@ import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .invocation import PipInvocation, static_value
+from .invocation import PipInvocation
+from .wrappers import static_value
 from .stages import RunContext
 
 # pip reads these as booleans, and every one of them turns the cache off ("false" included).

@@ -13,7 +13,7 @@ from typing import NamedTuple, Protocol
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from . import quoting
+from . import quoting, wrappers
 from .dockerfile import Heredoc, Instruction
 from .source import OffsetMap
 
@@ -304,7 +304,7 @@ class _Script:
         self.extents.append((*extent, command))
         yield command
         self.variables.apply(words)
-        nested = _script_argument([w.text for w in words])
+        nested = _script_argument(words)
         if nested is not None and not declaration and self.depth < _MAX_NESTING:
             index, env_variables = nested
             start, end, nodes = groups[index]
@@ -459,36 +459,6 @@ def _basename(path: str | None) -> str | None:
     return None if path is None else path.rsplit("/", 1)[-1]
 
 
-_SUDO_OPTIONS_WITH_VALUE = frozenset(("-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T"))
-_ENV_OPTIONS_WITH_VALUE = frozenset(("-u", "-C", "-S"))
-
-
-def _unwrap(texts: Sequence[str | None]) -> tuple[int, dict[str, str | None]]:
-    """Index of the word that runs after wrappers such as `sudo -H`, `env K=V`, `exec`, and the
-    variables `env` sets for it."""
-    variables: dict[str, str | None] = {}
-    i, n = 0, len(texts)
-    while i < n:
-        name = _basename(texts[i])
-        i += 1
-        if name in ("sudo", "env"):
-            with_value = _SUDO_OPTIONS_WITH_VALUE if name == "sudo" else _ENV_OPTIONS_WITH_VALUE
-            while i < n and (option := texts[i]) is not None:
-                if option.startswith("-"):
-                    i += 2 if option in with_value else 1
-                elif name == "env" and _is_assignment(option):
-                    key, _, value = option.partition("=")
-                    variables[key] = value
-                    i += 1
-                else:
-                    break
-        elif name in ("gosu", "su-exec"):
-            i += 1  # the user
-        elif name not in ("exec", "nohup", "time", "command"):
-            return i - 1, variables
-    return n, variables
-
-
 def _shell_options(texts: Sequence[str | None], i: int) -> tuple[bool, int]:
     """Whether a shell's options starting at texts[i] include `-c`, and the first operand."""
     has_c = False
@@ -508,13 +478,30 @@ def _shell_options(texts: Sequence[str | None], i: int) -> tuple[bool, int]:
     return has_c, i
 
 
-def _script_argument(texts: Sequence[str | None]) -> tuple[int, dict[str, str | None]] | None:
+def _wrapped_shell(words: Sequence[Word]) -> tuple[int, str, dict[str, str | None]] | None:
+    """The shell (or su) a command runs behind wrappers: its index, its name, and the variables
+    the wrappers set for it."""
+    unwrapped = wrappers.unwrap(words, _NO_VARIABLES, _is_shell)
+    if unwrapped is None:
+        return None
+    index, wrapping = unwrapped
+    name = wrappers.program_name(words[index], _NO_VARIABLES)
+    return (index, name, wrapping.env) if _is_shell(words[index]) else None
+
+
+def _is_shell(word: Word) -> bool:
+    name = wrappers.program_name(word, _NO_VARIABLES)
+    return name in _SHELLS or name == "su"
+
+
+def _script_argument(words: Sequence[Word]) -> tuple[int, dict[str, str | None]] | None:
     """For `sh -c SCRIPT`, `su … -c SCRIPT` (after wrappers): the index of SCRIPT and the
     variables a wrapper sets."""
-    i, variables = _unwrap(texts)
-    if i >= len(texts):
+    wrapped = _wrapped_shell(words)
+    if wrapped is None:
         return None
-    name = _basename(texts[i])
+    i, name, variables = wrapped
+    texts = [word.text for word in words]
     if name in _SHELLS:
         has_c, operand = _shell_options(texts, i + 1)
         return (operand, variables) if has_c and operand < len(texts) else None
@@ -567,11 +554,11 @@ def _body_dialect(body: str, owner: Command | None, dialect: str) -> str | None:
         if interpreter and _basename(interpreter[0]) == "env":
             interpreter = [part for part in interpreter[1:] if not part.startswith("-")]
         return "posix" if interpreter and _basename(interpreter[0]) in _SHELLS else None
+    wrapped = _wrapped_shell(owner.words)
+    if wrapped is None or wrapped[1] not in _SHELLS:
+        return None
     texts = [word.text for word in owner.words]
-    i, _ = _unwrap(texts)
-    if i < len(texts) and _basename(texts[i]) in _SHELLS and not _shell_options(texts, i + 1)[0]:
-        return "posix"
-    return None
+    return None if _shell_options(texts, wrapped[0] + 1)[0] else "posix"
 
 
 # --- exec form
@@ -592,7 +579,7 @@ def _exec_form(
     between = script[elements[0][1] : elements[1][0]] if len(elements) > 1 else ""
     separator = between if _COMMA.fullmatch(between) else ", "
     yield Command(words, _NO_VARIABLES, (), MappingProxyType(dict(environment)), True, separator, True)
-    nested = _script_argument([word.text for word in words])
+    nested = _script_argument(words)
     if nested is not None:
         index, env_variables = nested
         decoded = elements[index][2]

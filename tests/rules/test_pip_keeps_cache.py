@@ -159,6 +159,18 @@ FIX_CASES = [
         id="sh -c and bash -c scripts",
     ),
     pytest.param(
+        dockerfile(F, "RUN timeout 600 bash -c 'pip install x' && nice -n 5 sh -c 'pip install y'"),
+        dockerfile(F, "RUN timeout 600 bash -c 'pip install --no-cache-dir x' && nice -n 5 sh -c 'pip install --no-cache-dir y'"),
+        dockerfile(F, "RUN timeout 600 bash -c 'PIP_NO_CACHE_DIR=1 pip install x' && nice -n 5 sh -c 'PIP_NO_CACHE_DIR=1 pip install y'"),
+        id="a shell script behind wrappers: one wrapper grammar for shells and pip",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN gosu app pip install --user x"),
+        dockerfile(F, "RUN gosu app pip install --no-cache-dir --user x"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 gosu app pip install --user x"),
+        id="gosu USER",
+    ),
+    pytest.param(
         dockerfile(F, "RUN su app -c 'pip install --user x'"),
         dockerfile(F, "RUN su app -c 'pip install --no-cache-dir --user x'"),
         dockerfile(F, "RUN su app -c 'PIP_NO_CACHE_DIR=1 pip install --user x'"),
