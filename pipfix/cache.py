@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .invocation import PipInvocation
 from .wrappers import static_value
@@ -19,8 +19,7 @@ NO_CACHE_VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
 CACHE_DIR_VARIABLE = {"pip": "PIP_CACHE_DIR", "uv": "UV_CACHE_DIR"}
 
 
-@dataclass(frozen=True, slots=True)
-class CacheUse:
+class CacheUse(NamedTuple):
     invocation: PipInvocation
     context: RunContext
     env: Mapping[str, str | None]  # the variables the call sees (None: set, value unknown)

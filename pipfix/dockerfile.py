@@ -13,7 +13,6 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -21,8 +20,7 @@ from .errors import CannotFix
 from .source import BOM, OffsetMap
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     """A flag of an instruction, e.g. `--mount=type=cache,target=/root/.cache/pip`."""
 
     name: str  # "mount", as written (BuildKit rejects `--MOUNT`)
@@ -31,8 +29,7 @@ class Flag:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     """One heredoc of an instruction: `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'`."""
 
     delimiter: str  # EOF
@@ -46,8 +43,7 @@ class Heredoc:
     #                  BuildKit's heredoc content, CR and leading tabs included.
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(NamedTuple):
     keyword: str  # upper case; for `ONBUILD RUN x` this is "RUN" and onbuild is True
     onbuild: bool
     start: int  # file offsets: from the keyword (or ONBUILD) to the end of its last line,
@@ -61,16 +57,14 @@ class Instruction:
     heredocs: tuple[Heredoc, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Comment:
+class Comment(NamedTuple):
     """A comment line outside any instruction (pragmas live here)."""
 
     line: int  # 1-based
     text: str  # after the `#`, stripped
 
 
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
+class Dockerfile(NamedTuple):
     escape: str  # "\\" or "`"
     directives: dict[str, str]  # lower-case name -> value, from the leading comment block
     instructions: tuple[Instruction, ...]

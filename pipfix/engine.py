@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .cache import cache_use
 from .dockerfile import Dockerfile, Instruction, scan
@@ -19,8 +20,7 @@ from .source import LineIndex
 from .stages import RunContext, Setting, run_contexts
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     code: str  # PIP001 ...
     message: str
     offset: int  # file offset of the word the finding is about (pip, python or uv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .shell import Command, Word
 from .wrappers import SIMPLE_EXPANSION, Wrapping, program_name, static_value, unwrap
@@ -35,8 +36,7 @@ _PIP_VARIABLE = re.compile(r"PIP\d*(\.\d+)?(_?(CMD|BIN|EXE|EXECUTABLE|COMMAND|PA
 _PYTHON_NO_VALUE_FLAGS = frozenset("bBdEiIOPqRsSuvx")
 
 
-@dataclass(frozen=True, slots=True)
-class PipInvocation:
+class PipInvocation(NamedTuple):
     tool: str  # "pip" or "uv"
     command: Command
     program: Word  # pip, python or uv: where findings point

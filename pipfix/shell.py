@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
@@ -18,16 +17,14 @@ from .dockerfile import Heredoc, Instruction
 from .source import OffsetMap
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     text: str | None  # the static value after unquoting; None when it holds an expansion
     raw: str  # the word as written in its script, quotes included
     start: int  # file offset to insert right before the word
     end: int  # file offset to insert right after the word
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """One simple command, e.g. `FOO=1 sudo -H pip install x`."""
 
     words: tuple[Word, ...]  # the command name and its arguments, without the assignments
@@ -108,8 +105,7 @@ class _Positions(Protocol):
     def after(self, script_index: int) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _DecodedMap:
+class _DecodedMap(NamedTuple):
     """Maps indices of a decoded string (a nested script) to file offsets, through the map of
     the script it is quoted in."""
 

@@ -7,7 +7,7 @@ U+FEFF at offset 0, so every byte around the edits is written back as it was rea
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 BOM = "\ufeff"
 
@@ -43,8 +43,7 @@ class LineIndex:
         return self._line_starts[line - 1]
 
 
-@dataclass(frozen=True, slots=True)
-class OffsetMap:
+class OffsetMap(NamedTuple):
     """Maps each index of a script (a RUN's joined shell text, or a decoded nested string) to
     the file offset of that character.
 

@@ -8,12 +8,12 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .dockerfile import Dockerfile, Instruction
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     """A variable set by ENV or ARG, with the file offset of its name (for findings)."""
 
     name: str
@@ -22,8 +22,7 @@ class Setting:
     start_line: int  # of the instruction that sets it (pragmas apply per instruction)
 
 
-@dataclass(frozen=True, slots=True)
-class RunContext:
+class RunContext(NamedTuple):
     env: Mapping[str, str]  # the ENV and ARG values this RUN sees
     cache_mounts: tuple[str, ...]  # targets of its `type=cache` and `type=tmpfs` mounts
     home: str | None  # the home of the user the RUN runs as; None when unknown

@@ -128,7 +128,7 @@ def _onbuild_disagreements(text: str, got, expected) -> list[str]:
     problems: list[str] = []
     for index in indices:
         mine = got[index]
-        plain = Instruction(**{**{f: getattr(mine, f) for f in Instruction.__dataclass_fields__}, "onbuild": False})
+        plain = mine._replace(onbuild=False)
         _compare(text, plain, inner[index], problems)
     return problems
 
