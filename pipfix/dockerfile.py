@@ -13,6 +13,7 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -104,10 +105,7 @@ _MAX_LINE_BYTES = 65535  # bufio.Scanner's 64 KiB token limit, less the line bre
 def scan(text: str) -> Dockerfile:
     """Split `text` into instructions the way BuildKit does; raise CannotFix where BuildKit
     rejects the file."""
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()  # a final line break (or an empty text) starts no line
-    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+    lines, starts = _lines(text)
     _check_line_lengths(lines)
 
     escape = "\\"
@@ -146,30 +144,7 @@ def scan(text: str) -> Dockerfile:
             comments.append(Comment(index + 1, stripped[1:].strip(_GO_SPACE)))
             index += 1
             continue
-        first += len(line) - len(stripped)
-        last = stripped[-1]
-        if last == escape or last == " " or last == "\t":
-            value, continued = _trim_continuation(stripped, escape)
-        else:
-            value, continued = stripped, False
-        first_index = index
-        pieces = [(first, value)]
-        while continued and index + 1 < count:
-            index += 1
-            line = lines[index].rstrip("\r")
-            visible = line.lstrip(_GO_SPACE)
-            if not visible or visible[0] == "#":
-                continue  # comment and empty lines inside a continuation are dropped
-            last = line[-1]
-            if last == escape or last == " " or last == "\t":
-                value, continued = _trim_continuation(line, escape)
-            else:
-                value, continued = line, False
-            pieces.append((starts[index], value))
-        try:
-            instruction, index = _instruction(lines, starts, pieces, first_index, index, escape)
-        except CannotFix as error:
-            raise CannotFix(f"{error} at line {first_index + 1}") from None
+        instruction, index = _read_instruction(lines, starts, index, stripped, first + len(line) - len(stripped), escape)
         instructions.append(instruction)
         index += 1
     if not instructions:
@@ -177,10 +152,73 @@ def scan(text: str) -> Dockerfile:
     return Dockerfile(escape, directives, tuple(instructions), tuple(comments))
 
 
-def _check_line_lengths(lines: list[str]) -> None:
+def rescan(text: str, first_lines: Iterable[int], escape: str) -> list[Instruction]:
+    """The instruction that starts on each of the 1-based `first_lines` of `text`, read as `scan`
+    reads it there. When an edit changed only those instructions' lines, comparing them with
+    the instructions `scan` found before checks the edit without scanning the whole file again.
+    Raises CannotFix where `scan` would."""
+    lines, starts = _lines(text)
+    found = []
+    for number in first_lines:
+        index = number - 1
+        line = lines[index].rstrip("\r")
+        first = starts[index]
+        if index == 0 and line.startswith(BOM):
+            line = line[1:]
+            first += 1
+        stripped = line.lstrip(_GO_SPACE)
+        if not stripped or stripped[0] == "#":
+            raise CannotFix(f"no instruction starts at line {number}")
+        instruction, last = _read_instruction(lines, starts, index, stripped, first + len(line) - len(stripped), escape)
+        _check_line_lengths(lines[index : last + 1], index)
+        found.append(instruction)
+    return found
+
+
+def _lines(text: str) -> tuple[list[str], list[int]]:
+    """The lines BuildKit reads (split at LF, each with its CR) and the offset each starts at."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # a final line break (or an empty text) starts no line
+    return lines, list(accumulate(map((1).__add__, map(len, lines)), initial=0))
+
+
+def _read_instruction(
+    lines: list[str], starts: list[int], index: int, stripped: str, first: int, escape: str
+) -> tuple[Instruction, int]:
+    """The instruction whose first line is lines[index], `stripped` of its leading blanks and
+    starting at file offset `first`: its continuation lines joined, its heredocs read. Also
+    returns the index of its last line."""
+    last = stripped[-1]
+    if last == escape or last == " " or last == "\t":
+        value, continued = _trim_continuation(stripped, escape)
+    else:
+        value, continued = stripped, False
+    first_index = index
+    pieces = [(first, value)]
+    count = len(lines)
+    while continued and index + 1 < count:
+        index += 1
+        line = lines[index].rstrip("\r")
+        visible = line.lstrip(_GO_SPACE)
+        if not visible or visible[0] == "#":
+            continue  # comment and empty lines inside a continuation are dropped
+        last = line[-1]
+        if last == escape or last == " " or last == "\t":
+            value, continued = _trim_continuation(line, escape)
+        else:
+            value, continued = line, False
+        pieces.append((starts[index], value))
+    try:
+        return _instruction(lines, starts, pieces, first_index, index, escape)
+    except CannotFix as error:
+        raise CannotFix(f"{error} at line {first_index + 1}") from None
+
+
+def _check_line_lengths(lines: list[str], first_index: int = 0) -> None:
     if max(map(len, lines), default=0) * 4 <= _MAX_LINE_BYTES:
         return  # even in UTF-8 every line is short enough
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(lines, first_index + 1):
         if len(line) > _MAX_LINE_BYTES // 4 and len(line.encode("utf-8", "replace")) > _MAX_LINE_BYTES:
             raise CannotFix(f"line {number} is longer than BuildKit's limit of {_MAX_LINE_BYTES} bytes")
 

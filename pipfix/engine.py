@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .cache import cache_use
-from .dockerfile import Dockerfile, Instruction, scan
+from .dockerfile import Dockerfile, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
@@ -111,29 +111,63 @@ def _violations(
             if violation := rule.check(setting):
                 yield violation, setting.start_line
     for instruction, context in runs:
-        yield from _run_violations(instruction, context, text, settings)
+        yield from _run_violations(instruction, context, text, dockerfile.escape, settings)
+
+
+# The violations of the RUN instructions seen last, relative to their start, by what decides
+# them: an editor sends the same file again and again with one instruction changed.
+_MEMO_SIZE = 4096
+_memo: dict[tuple, tuple[Violation, ...]] = {}
 
 
 def _run_violations(
-    instruction: Instruction, context: RunContext, text: str, settings: Settings
+    instruction: Instruction, context: RunContext, text: str, escape: str, settings: Settings
 ) -> Iterator[tuple[Violation, int]]:
     """The violations of one RUN instruction; none without a mention of pip or uv (no shell
     parsing then)."""
-    if not may_call_pip(text[instruction.start : instruction.end]):
+    source = text[instruction.start : instruction.end]
+    if not may_call_pip(source):
         return
+    # the instruction is what its text and the escape character make of it (heredoc bodies
+    # included), wherever it stands
+    key = (source, escape, tuple(context.env.items()), context.cache_mounts, context.home, context.dialect, settings)
+    relative = _memo.get(key)
+    if relative is None:
+        relative = tuple(
+            _shifted(violation, -instruction.start)
+            for violation in _found_violations(instruction, context, text, settings)
+        )
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+        _memo[key] = relative
+    for violation in relative:
+        yield _shifted(violation, instruction.start), instruction.start_line
+
+
+def _shifted(violation: Violation, shift: int) -> Violation:
+    fix = violation.fix
+    return violation._replace(
+        offset=violation.offset + shift,
+        fix=None if fix is None else Edit(fix.offset + shift, fix.text),
+    )
+
+
+def _found_violations(
+    instruction: Instruction, context: RunContext, text: str, settings: Settings
+) -> Iterator[Violation]:
     for command in commands(instruction, text, context.dialect, context.env):
         for word in _setting_words(command):
             name, _, value = (word.text or "").partition("=")
             for rule in SETTING_RULES:
                 if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
-                    yield violation, instruction.start_line
+                    yield violation
         invocation = find_invocation(command, {**command.exported, **command.assignments})
         if invocation is None:
             continue
         use = cache_use(invocation, context)
         for rule in CALL_RULES:
             if violation := rule.check(use, settings.strategy):
-                yield violation, instruction.start_line
+                yield violation
 
 
 def _setting_words(command: Command) -> Iterator[Word]:
@@ -158,23 +192,27 @@ def _self_check(
     before: Dockerfile,
     settings: Settings,
     suppressed: Suppressions,
-    runs: list[tuple[Instruction, RunContext]] | None = None,
+    runs: list[tuple[Instruction, RunContext]],
 ) -> None:
     """black's and ruff's safety net: the fixed text must scan to the same instructions, need
     no further fix, and give back the source when the insertions are removed."""
-    after = scan(fixed)
-    if [(i.keyword, i.start_line, i.end_line) for i in after.instructions] != [
-        (i.keyword, i.start_line, i.end_line) for i in before.instructions
-    ]:
-        raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
-    edited = _edited_runs(edits, before, after, runs)
-    if edited is None:  # not only inside RUN scripts: check the whole file again
+    edited = _edited_runs(edits, runs)
+    if edited is None:  # not only inside RUN instructions: check the whole file again
+        after = scan(fixed)
+        if _shape(after.instructions) != _shape(before.instructions):
+            raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
         found = _violations(after, fixed, settings)
-    else:  # every other instruction is unchanged, and so are the RUNs' contexts
+    else:
+        # Every other line is unchanged, so scanning the edited instructions again is scanning
+        # the file again; so are the other RUNs' contexts, which need no check.
+        olds = [old for old, _ in edited]
+        news = rescan(fixed, [old.start_line for old in olds], before.escape)
+        if _shape(news) != _shape(olds):
+            raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
         found = (
             violation
-            for instruction, context in edited
-            for violation in _run_violations(instruction, context, fixed, settings)
+            for new, (_, context) in zip(news, edited)
+            for violation in _run_violations(new, context, fixed, before.escape, settings)
         )
     if any(v.fix is not None for v in _unsuppressed(found, settings, suppressed)):
         raise InternalError("the fix is not stable (this is a bug in pipfix)")
@@ -182,32 +220,24 @@ def _self_check(
         raise InternalError("the fix changed more than it inserted (this is a bug in pipfix)")
 
 
+def _shape(instructions: Iterable[Instruction]) -> list[tuple]:
+    """What an edit must not change: each instruction's keyword, lines and flags."""
+    return [
+        (i.keyword, i.onbuild, i.start_line, i.end_line, [(f.name, f.value) for f in i.flags])
+        for i in instructions
+    ]
+
+
 def _edited_runs(
-    edits: tuple[Edit, ...],
-    before: Dockerfile,
-    after: Dockerfile,
-    runs: list[tuple[Instruction, RunContext]] | None,
+    edits: tuple[Edit, ...], runs: list[tuple[Instruction, RunContext]]
 ) -> list[tuple[Instruction, RunContext]] | None:
-    """The RUN instructions of `after` that hold an edit, each with the context it had before;
-    None unless every edit lies inside a RUN whose flags it left alone (only then do all the
-    other instructions, and so every RUN's context, stay the same)."""
-    if runs is None:
-        return None
+    """The RUN instructions that hold an edit, each with its context, in file order; None
+    unless every edit lies inside a RUN instruction."""
     starts = [instruction.start for instruction, _ in runs]  # in file order
-    positions = {id(instruction): position for position, instruction in enumerate(before.instructions)}
     chosen: dict[int, tuple[Instruction, RunContext]] = {}
     for edit in edits:
         index = bisect_right(starts, edit.offset) - 1
         if index < 0 or edit.offset > runs[index][0].end:
             return None
-        if index in chosen:
-            continue
-        context = runs[index][1]
-        old = runs[index][0]
-        new = after.instructions[positions[id(old)]]
-        if new.keyword != old.keyword or new.onbuild != old.onbuild or [
-            (flag.name, flag.value) for flag in new.flags
-        ] != [(flag.name, flag.value) for flag in old.flags]:
-            return None
-        chosen[index] = (new, context)
+        chosen[index] = runs[index]
     return [chosen[index] for index in sorted(chosen)]

@@ -5,12 +5,16 @@ Every text here is also compared with BuildKit's own parser in test_scan_oracle.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipfix.dockerfile import Dockerfile, scan
+from pipfix.dockerfile import Dockerfile, rescan, scan
 from pipfix.errors import CannotFix
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
 
 LONGEST_LINE = "RUN " + "x" * 65531  # 65535 bytes: BuildKit's limit
 
@@ -316,3 +320,36 @@ def test_scan_never_fails_unexpectedly(text: str) -> None:
         scanned(text)
     except CannotFix:
         pass
+
+
+def _rescans_to_the_same(text: str) -> None:
+    """rescan reads each instruction as scan read it (the self-check relies on it)."""
+    try:
+        dockerfile = scan(text)
+    except CannotFix:
+        return
+    instructions = list(dockerfile.instructions)
+    assert rescan(text, [i.start_line for i in instructions], dockerfile.escape) == instructions
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_rescan_reads_each_instruction_as_scan_does(text: str) -> None:
+    _rescans_to_the_same(text)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent")
+def test_rescan_reads_each_instruction_of_the_corpus_as_scan_does() -> None:
+    for path in sorted(CORPUS.iterdir()):
+        _rescans_to_the_same(path.read_bytes().decode("utf-8", "replace"))
+
+
+def test_rescan_rejects_a_line_that_starts_no_instruction() -> None:
+    with pytest.raises(CannotFix, match="no instruction starts at line 2"):
+        rescan("FROM x\n# comment\nRUN a\n", [2], "\\")
+
+
+def test_rescan_applies_the_line_length_limit() -> None:
+    text = "FROM x\nRUN " + "a" * 70_000 + "\n"
+    with pytest.raises(CannotFix, match="line 2 is longer"):
+        rescan(text, [2], "\\")

@@ -12,7 +12,8 @@ backtick escape. For every generated file:
 - the result is the input plus insertions: removing the edits gives back the input;
 - every insertion is one the strategy allows, and matches its finding's tool;
 - both strategies report the same findings, and every pip or uv finding carries its edit;
-- CRLF line endings, a BOM and a missing final newline change neither the fix nor the positions.
+- CRLF line endings, a BOM and a missing final newline change neither the fix nor the positions;
+- what fix() remembers of the RUN instructions it has seen changes no result.
 
 Arbitrary text may be rejected, but only with a PipfixError.
 
@@ -30,7 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipfix import PipfixError, Settings, Strategy, fix
+from pipfix import PipfixError, Settings, Strategy, engine, fix
 from pipfix.edits import remove_edits
 
 # The number of examples comes from the hypothesis profile (tests/conftest.py: HYPOTHESIS_PROFILE
@@ -278,6 +279,18 @@ def test_generated_dockerfiles_flag(text):
 @given(text=dockerfiles())
 def test_generated_dockerfiles_env(text):
     check(text, Strategy.ENV)
+
+
+@SETTINGS
+@given(first=dockerfiles(), second=dockerfiles(), strategy=st.sampled_from(list(Strategy)))
+def test_what_fix_remembers_changes_no_result(first, second, strategy):
+    # fix() remembers the findings of RUN instructions it has seen (engine._memo): a RUN text
+    # seen before, in another file, stage or context, must be found again as if it were new
+    settings_ = Settings(strategy=strategy)
+    fix(first, settings_)
+    remembered = fix(second, settings_)
+    engine._memo.clear()
+    assert remembered == fix(second, settings_)
 
 
 def positions(result) -> list[tuple[str, int, int]]:
