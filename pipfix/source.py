@@ -6,6 +6,7 @@ U+FEFF at offset 0, so every byte around the edits is written back as it was rea
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import NamedTuple
 
@@ -84,11 +85,14 @@ UTF32 = "utf-32"
 
 def code_units(text: str, encoding: str = UTF16) -> int:
     """Length of `text` in the code units of an LSP position encoding."""
-    if encoding == UTF32:
+    if encoding == UTF32 or text.isascii():
         return len(text)
     if encoding == UTF8:
         return len(text.encode("utf-8", "surrogatepass"))
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+_LSP_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 class LspIndex:
@@ -101,16 +105,8 @@ class LspIndex:
     __slots__ = ("_text", "_line_starts")
 
     def __init__(self, text: str) -> None:
-        starts = [0]
-        i = 0
-        length = len(text)
-        while i < length:
-            char = text[i]
-            if char == "\n" or (char == "\r" and (i + 1 >= length or text[i + 1] != "\n")):
-                starts.append(i + 1)
-            i += 1
         self._text = text
-        self._line_starts = starts
+        self._line_starts = [0, *(match.end() for match in _LSP_LINE_BREAK.finditer(text))]
 
     def position(self, offset: int, encoding: str = UTF16) -> tuple[int, int]:
         """(line, character) of the file offset."""
