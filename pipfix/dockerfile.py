@@ -246,10 +246,8 @@ def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
 
 
 def _join(pieces: list[tuple[int, str]]) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """The instruction's pieces joined as BuildKit joins them, with the runs of characters that
+    """The instruction's pieces (more than one) joined as BuildKit joins them, with the runs of characters that
     are contiguous in the file: (line, where each run starts in it, where in the file)."""
-    if len(pieces) == 1:
-        return pieces[0][1], (0,), (pieces[0][0],)
     texts = [piece for _, piece in pieces if piece]
     if not texts:
         return "", (0,), (pieces[0][0],)
@@ -293,9 +291,13 @@ def _instruction(
 ) -> tuple[Instruction, int]:
     """The instruction whose joined pieces end on line `last_index`; also returns the index of
     its last line, after the heredoc bodies."""
-    line, line_starts, file_starts = _join(pieces)
+    if len(pieces) == 1:
+        file_start, line = pieces[0]
+        line_starts, file_starts = (0,), (file_start,)
+    else:
+        line, line_starts, file_starts = _join(pieces)
     command = _command(line, 0, len(line), escape)
-    onbuild = command.keyword == "ONBUILD" and command.inner is not None
+    onbuild = command.inner is not None
     node = command.inner if onbuild else command
     keyword, _, flag_words, args_start, args_end, exec_form, _ = node
     heredocs = ()

@@ -1,7 +1,9 @@
 """`pipfix lsp`: a language server over stdio (pygls 2.x, the `lsp` extra).
 
 - diagnostics on open, change and save: the finding's code and message, its range the pip,
-  python or uv word (or the variable setting) the finding is about;
+  python or uv word (or the variable setting) the finding is about; after a change they wait
+  until the edits have paused (CHANGE_DELAY), so typing is not analysed keystroke by keystroke
+  and a formatting request sent with the change (format on save) is answered first;
 - code actions: one preferred quick fix per fixable finding, and `source.fixAll.pipfix` (for
   code-actions-on-save);
 - `textDocument/formatting` and `rangeFormatting`: the engine's insertions as TextEdits, in the
@@ -16,6 +18,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -35,6 +38,7 @@ from .source import UTF16, LspIndex, word_end
 
 SOURCE = "pipfix"
 FIX_ALL = "source.fixAll.pipfix"
+CHANGE_DELAY = 0.05  # seconds without a new change before a changed document's diagnostics
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ class PipfixServer(LanguageServer):
         super().__init__("pipfix", __version__)
         self.client_settings = ClientSettings()
         self._analyses: dict[str, Analysis] = {}
+        self._pending: dict[str, asyncio.TimerHandle] = {}  # uri -> its delayed publication
 
     # --- settings --------------------------------------------------------------------------
 
@@ -164,7 +169,20 @@ class PipfixServer(LanguageServer):
             for finding in analysis.result.findings
         ]
 
+    def publish_later(self, uri: str) -> None:
+        """Publish the diagnostics of `uri` once no change has come for CHANGE_DELAY."""
+        self.cancel_publication(uri)
+        self._pending[uri] = asyncio.get_running_loop().call_later(CHANGE_DELAY, self.publish, uri)
+
+    def cancel_publication(self, uri: str) -> None:
+        pending = self._pending.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+
     def publish(self, uri: str) -> None:
+        self.cancel_publication(uri)
+        if uri not in self.workspace.text_documents:
+            return  # closed meanwhile
         analysis = self.analyze(uri)
         diagnostics = [] if analysis is None else self.diagnostics(analysis)
         try:
@@ -221,7 +239,7 @@ def build_server() -> PipfixServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: PipfixServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.publish(params.text_document.uri)
+        ls.publish_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PipfixServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -231,6 +249,7 @@ def build_server() -> PipfixServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PipfixServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.cancel_publication(params.text_document.uri)
         ls._analyses.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])

@@ -308,3 +308,21 @@ async def test_saving_republishes(client: LanguageClient, tmp_path):
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
     assert len(client.diagnostics[uri]) == 3
+
+
+async def test_format_on_save_right_after_a_change_sees_the_change(client: LanguageClient, tmp_path):
+    # an editor sends the change and the formatting request together; the change's diagnostics
+    # come once the edits pause
+    uri = (tmp_path / "Dockerfile").as_uri()
+    await open_document(client, uri, "FROM python:3.12\n")
+    for version, text in enumerate(["FROM python:3.12\nRUN pip install a\n", MULTI], 2):
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+    assert apply(MULTI, await format_document(client, uri)) == cli_output(MULTI)
+    while client.diagnostics.get(uri) is None or len(client.diagnostics[uri]) != 3:
+        await asyncio.wait_for(client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 30)
+    assert sorted(d.code for d in client.diagnostics[uri]) == ["PIP001", "PIP001", "PIP002"]
