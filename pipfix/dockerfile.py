@@ -13,6 +13,7 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import NamedTuple
@@ -372,6 +373,7 @@ def _read_heredocs(
     return tuple(heredocs), last_index
 
 
+@lru_cache(maxsize=4096)
 def _command(line: str, start: int, end: int, escape: str) -> _Command:
     """BuildKit's newNodeFromLine on line[start:end]: splitCommand, then the line parsers that
     decide exec form or reject the instruction."""
