@@ -297,7 +297,10 @@ def _instruction(
         line_starts, file_starts = (0,), (file_start,)
     else:
         line, line_starts, file_starts = _join(pieces)
-    command = _command(line, 0, len(line), escape)
+    if len(line) <= _REMEMBERED_LINE:
+        command = _remembered_command(line, escape)
+    else:
+        command = _command(line, 0, len(line), escape)
     onbuild = command.inner is not None
     node = command.inner if onbuild else command
     keyword, _, flag_words, args_start, args_end, exec_form, _ = node
@@ -327,6 +330,16 @@ def _instruction(
         heredocs,
     )
     return instruction, last_index
+
+
+# An editor sends the same lines again and again; lines no longer than this are remembered
+# (at most 4096 of them: a few MB).
+_REMEMBERED_LINE = 1024
+
+
+@lru_cache(maxsize=4096)
+def _remembered_command(line: str, escape: str) -> _Command:
+    return _command(line, 0, len(line), escape)
 
 
 def _flag(word: str, start: int, end: int, line_starts: tuple[int, ...], file_starts: tuple[int, ...]) -> Flag:
@@ -373,7 +386,6 @@ def _read_heredocs(
     return tuple(heredocs), last_index
 
 
-@lru_cache(maxsize=4096)
 def _command(line: str, start: int, end: int, escape: str) -> _Command:
     """BuildKit's newNodeFromLine on line[start:end]: splitCommand, then the line parsers that
     decide exec form or reject the instruction."""
