@@ -80,6 +80,7 @@ _SAFE_WINDOWS_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~\\]+")  # no escape: `\`
 _SAFE_WORDS = {"posix": _SAFE_WORD, "powershell": _SAFE_WINDOWS_WORD, "cmd": _SAFE_WINDOWS_WORD}
 _KEYWORDS = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!", "{", "("))
 _COMMA = re.compile(r"[ \t]*,[ \t]*")
+_SUBSTITUTION = re.compile(r"\$\(|`|[<>]\(")
 _NO_VARIABLES: Mapping[str, str | None] = MappingProxyType({})
 
 
@@ -213,6 +214,13 @@ class _Script:
         self.depth = depth
         self.extents: list[tuple[int, int, Command]] = []  # script span of each command
         self._char_at_byte: list[int] | None = None
+        # a script that is one run of the file (a one-line RUN, a heredoc body): a word's file
+        # offsets are its script indices plus this shift
+        self._shift = (
+            positions.file_starts[0]
+            if isinstance(positions, OffsetMap) and len(positions.file_starts) == 1
+            else None
+        )
 
     def commands(self, dialect: str) -> Iterator[Command]:
         if dialect != "posix":
@@ -270,15 +278,17 @@ class _Script:
             kind = child.type
             if kind in _REDIRECTS:
                 word_nodes = child.children_by_field_name("destination")[1:]
-                descend.append(child)
+                if self._may_hold_commands(child):
+                    descend.append(child)
             elif kind == "variable_assignment":
                 word_nodes = [child] if groups or declaration else []
                 if not word_nodes:
                     assignment_spans.append(self._span(child))
-                descend.extend(_branches(child.children))  # not the node: it is no statement
+                if self._may_hold_commands(child):
+                    descend.extend(_branches(child.children))  # not the node: it is no statement
             else:
                 word_nodes = [child]
-                if child.child_count:
+                if child.child_count and self._may_hold_commands(child):
                     descend.append(child)
             for word_node in word_nodes:
                 start, end = self._span(word_node)
@@ -321,6 +331,11 @@ class _Script:
                 descend.insert(at, script)
         return descend
 
+    def _may_hold_commands(self, node: Node) -> bool:
+        """Whether an argument, assignment or redirect may hold a command: only a command or
+        process substitution can (or a region that did not parse)."""
+        return node.has_error or _SUBSTITUTION.search(self.text, *self._span(node)) is not None
+
     def _decode(self, start: int, end: int, nodes: list[Node]) -> quoting.Decoded | None:
         """The value of a quoted script argument, when its quoting maps back exactly."""
         if len(nodes) != 1 or self._overlaps_dynamic(start, end):
@@ -346,7 +361,9 @@ class _Script:
 
     def _word(self, start: int, end: int) -> Word:
         raw = self.text[start:end]
-        text = None if self._overlaps_dynamic(start, end) else quoting.unquote_word(raw)
+        text = None if self.dynamic and self._overlaps_dynamic(start, end) else quoting.unquote_word(raw)
+        if self._shift is not None:
+            return Word(text, raw, self._shift + start, self._shift + end)
         return Word(text, raw, self.positions.before(start), self.positions.after(end))
 
     def _in_dynamic(self, index: int) -> bool:
@@ -477,12 +494,20 @@ def _shell_options(texts: Sequence[str | None], i: int) -> tuple[bool, int]:
 def _wrapped_shell(words: Sequence[Word]) -> tuple[int, str, dict[str, str | None]] | None:
     """The shell (or su) a command runs behind wrappers: its index, its name, and the variables
     the wrappers set for it."""
+    if not any(_may_name_a_shell(word) for word in words):
+        return None  # the cheap answer for most commands
     unwrapped = wrappers.unwrap(words, _NO_VARIABLES, _is_shell)
     if unwrapped is None:
         return None
     index, wrapping = unwrapped
     name = wrappers.program_name(words[index], _NO_VARIABLES)
     return (index, name, wrapping.env) if _is_shell(words[index]) else None
+
+
+def _may_name_a_shell(word: Word) -> bool:
+    # a shell's or su's name (program_name) is part of the word's value or of how it is written
+    value = (word.raw if word.text is None else word.text).lower()
+    return "sh" in value or "su" in value
 
 
 def _is_shell(word: Word) -> bool:

@@ -290,6 +290,41 @@ def test_assignments_are_not_words() -> None:
             [["sh", "-c", 'pip install "x'], ["pip", "install", None]],
             id="nested-parse-error-falls-back",
         ),
+        pytest.param(
+            "'s'h -c 'pip install x'",
+            [["sh", "-c", "pip install x"], ["pip", "install", "x"]],
+            id="shell-name-in-quoted-pieces",
+        ),
+        pytest.param(
+            "/BIN/SH.EXE -c 'pip install x'",
+            [["/BIN/SH.EXE", "-c", "pip install x"], ["pip", "install", "x"]],
+            id="shell-name-in-upper-case",
+        ),
+        pytest.param(
+            '"${SHELL:-bash}" -c \'pip install x\'',
+            [[None, "-c", "pip install x"], ["pip", "install", "x"]],
+            id="shell-name-as-a-default-value",
+        ),
+        pytest.param(
+            "su -s /bin/bash app -c 'pip install x'",
+            [["su", "-s", "/bin/bash", "app", "-c", "pip install x"], ["pip", "install", "x"]],
+            id="su",
+        ),
+        pytest.param(
+            "echo x > \"$(pip install y)\"",
+            [["echo", "x"], ["pip", "install", "y"]],
+            id="command-substitution-in-a-redirect",
+        ),
+        pytest.param(
+            "A=\"$(pip install y)\" true",
+            [["true"], ["pip", "install", "y"]],
+            id="command-substitution-in-an-assignment",
+        ),
+        pytest.param(
+            "echo <(pip install y) `pip install z`",
+            [["echo", None, None], ["pip", "install", "y"], ["pip", "install", "z"]],
+            id="process-and-backtick-substitution",
+        ),
     ],
 )
 def test_nested_scripts(script: str, expected: list[list[str | None]]) -> None:
