@@ -113,9 +113,13 @@ def run_child(argv: Sequence[str], stdin: bytes | None = None) -> tuple[float, i
 
 
 def median_time(function: Callable[[], object], repeat: int, best: bool = False) -> float:
-    """The median (or with `best`, the minimum: the least disturbed by other load) of runs."""
+    """The median (or with `best`, the minimum: the least disturbed by other load) of runs, each
+    a first sight of its texts: what fix() remembers of the run before is forgotten."""
+    from pipfix import engine
+
     times = []
     for _ in range(repeat):
+        engine.forget()
         start = time.perf_counter()
         function()
         times.append(time.perf_counter() - start)
@@ -339,9 +343,11 @@ def per_file(table: Table, paths: list[Path], repeat: int) -> None:
 
 
 def big_text(size: int) -> str:
+    """About `size` bytes of typical Dockerfile, every pip call different (as in a real file:
+    fix() would remember a repeated RUN)."""
     block = typical_dockerfile(60)
     copies = max(1, size // len(block))
-    return block * copies
+    return "".join(block.replace("pip install", f"pip install pkg{i}") for i in range(copies))
 
 
 def scaling(table: Table, full: bool, paths: list[Path]) -> dict:

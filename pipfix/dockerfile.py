@@ -342,6 +342,10 @@ def _remembered_command(line: str, escape: str) -> _Command:
     return _command(line, 0, len(line), escape)
 
 
+def forget_lines() -> None:
+    _remembered_command.cache_clear()
+
+
 def _flag(word: str, start: int, end: int, line_starts: tuple[int, ...], file_starts: tuple[int, ...]) -> Flag:
     name, equals, value = word[2:].partition("=")
     return Flag(

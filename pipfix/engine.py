@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .cache import cache_use
-from .dockerfile import Dockerfile, Instruction, rescan, scan
+from .dockerfile import Dockerfile, Instruction, forget_lines, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
@@ -118,6 +118,12 @@ def _violations(
 # them: an editor sends the same file again and again with one instruction changed.
 _MEMO_SIZE = 4096
 _memo: dict[tuple, tuple[Violation, ...]] = {}
+
+
+def forget() -> None:
+    """Drop what fix() remembers of the texts it has seen (for measuring a first sight)."""
+    _memo.clear()
+    forget_lines()
 
 
 def _run_violations(

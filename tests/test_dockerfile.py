@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipfix.dockerfile import Dockerfile, rescan, scan
+from pipfix.dockerfile import Dockerfile, forget_lines, rescan, scan
 from pipfix.errors import CannotFix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
@@ -353,3 +353,21 @@ def test_rescan_applies_the_line_length_limit() -> None:
     text = "FROM x\nRUN " + "a" * 70_000 + "\n"
     with pytest.raises(CannotFix, match="line 2 is longer"):
         rescan(text, [2], "\\")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=30).map("".join), min_size=2, max_size=4))
+def test_remembered_lines_change_no_scan(texts: list[str]) -> None:
+    # scan remembers what BuildKit's line parsers made of a line (an editor repeats its lines)
+    def scans() -> list:
+        found = []
+        for text in texts:
+            try:
+                found.append(scan(text))
+            except CannotFix as error:
+                found.append(str(error))
+        return found
+
+    forget_lines()
+    first = scans()
+    assert scans() == first

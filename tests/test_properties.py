@@ -289,7 +289,7 @@ def test_what_fix_remembers_changes_no_result(first, second, strategy):
     settings_ = Settings(strategy=strategy)
     fix(first, settings_)
     remembered = fix(second, settings_)
-    engine._memo.clear()
+    engine.forget()
     assert remembered == fix(second, settings_)
 
 

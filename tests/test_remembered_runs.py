@@ -43,7 +43,7 @@ def test_a_remembered_run_changes_no_result(monkeypatch, first, second, strategy
     settings = Settings(strategy=strategy)
     fix(first, settings)
     remembered = fix(second, settings)
-    engine._memo.clear()
+    engine.forget()
     assert remembered == fix(second, settings)
 
 
