@@ -180,6 +180,8 @@ def _pairs(instruction: Instruction, keyword: str, env: Mapping[str, str]):
 def _word_value(word: str, env: Mapping[str, str]) -> str:
     """An ENV or ARG value as BuildKit reads it: quotes removed, backslash escapes outside
     single quotes, variables expanded except inside single quotes."""
+    if "\\" not in word and '"' not in word and "'" not in word:
+        return _expand(word, env)
     out = []
     quote = None
     plain_start = 0  # where the text still to expand starts (outside single quotes)
