@@ -115,8 +115,10 @@ def _violations(
 
 
 # The violations of the RUN instructions seen last, relative to their start, by what decides
-# them: an editor sends the same file again and again with one instruction changed.
+# them: an editor sends the same file again and again with one instruction changed. At most
+# _MEMO_SIZE instructions of at most _MEMO_TEXT characters each: a few MB.
 _MEMO_SIZE = 4096
+_MEMO_TEXT = 8192
 _memo: dict[tuple, tuple[Violation, ...]] = {}
 
 
@@ -143,9 +145,10 @@ def _run_violations(
             _shifted(violation, -instruction.start)
             for violation in _found_violations(instruction, context, text, settings)
         )
-        if len(_memo) >= _MEMO_SIZE:
-            _memo.clear()
-        _memo[key] = relative
+        if len(source) <= _MEMO_TEXT:
+            if len(_memo) >= _MEMO_SIZE:
+                _memo.clear()
+            _memo[key] = relative
     for violation in relative:
         yield _shifted(violation, instruction.start), instruction.start_line
 

@@ -59,3 +59,10 @@ def test_the_memory_is_bounded(monkeypatch) -> None:
     for i in range(engine._MEMO_SIZE + 10):
         fix(f"FROM python\nRUN pip install package{i}\n")
     assert 0 < len(engine._memo) <= engine._MEMO_SIZE
+
+
+def test_a_very_long_run_is_not_remembered(monkeypatch) -> None:
+    monkeypatch.setattr(engine, "_memo", {})
+    packages = " ".join(f"package{i}" for i in range(engine._MEMO_TEXT // 8))
+    result = fix(f"FROM python\nRUN pip install {packages}\n")
+    assert result.changed and engine._memo == {}
