@@ -3,9 +3,10 @@
 Three ways in, chosen from argv before anything slow is imported:
 
 - `pipfix lsp`: the language server (lsp.py, needs the `lsp` extra);
-- the editors' fast path: standard input (`pipfix -`, `--stdin-filename`) with only the options
-  editors pass; it reads the text first, then imports the engine, and never imports typer
-  (whose import costs more than fixing a file);
+- the fast path: PATHs or standard input (`pipfix -`, `--stdin-filename`) with only the common
+  options (those editors, pre-commit and CI pass); it never imports typer, whose import costs
+  more than fixing a file, and with standard input it reads the text first, then imports the
+  engine;
 - everything else: the typer command (cli_app.py), with its help and usage errors.
 
 Both non-LSP paths end in command.execute, so they behave the same. Data (diffs, findings,
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 STDIN = "-"
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, quietly, as the typer command ends then
 
 LSP_USAGE = """\
 usage: pipfix lsp [--stdio]
@@ -53,22 +55,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _lsp(args[1:])
     fast = parse_fast(args)
     if fast is not None:
-        return _run_fast(fast)
+        try:
+            return _run_fast(fast)
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
     from .cli_app import run_app
 
     return run_app(args)
 
 
 def parse_fast(args: Sequence[str]) -> dict | None:
-    """The options of a plain standard-input run, or None when the command line needs the
-    full parser (another option, a file PATH, a usage error, --help...)."""
+    """The options of a plain run, `paths` included, or None when the command line needs the
+    full parser (another option, a usage error, --help...)."""
     options: dict = {"ignore": []}
     positional: list[str] = []
     i = 0
     while i < len(args):
         arg = args[i]
         name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if arg == STDIN:
+        if arg == STDIN or not arg.startswith("-"):
             positional.append(arg)
         elif arg in _FLAGS:
             options[_FLAGS[arg]] = True
@@ -86,8 +91,13 @@ def parse_fast(args: Sequence[str]) -> dict | None:
         else:
             return None
         i += 1
-    if positional != [STDIN] and not (not positional and options.get("stdin_filename") is not None):
+    stdin_filename = options.get("stdin_filename")
+    paths = positional or ([STDIN] if stdin_filename is not None else ["."])
+    if STDIN in paths and len(paths) > 1:
         return None
+    if stdin_filename is not None and STDIN not in paths:
+        return None
+    options["paths"] = paths
     if options.get("write") and options.get("check"):
         return None
     if options.get("exit_non_zero_on_fix") and not options.get("write"):
@@ -108,19 +118,20 @@ def parse_fast(args: Sequence[str]) -> dict | None:
 
 
 def _run_fast(options: dict) -> int:
-    data = sys.stdin.buffer.read()  # first: the editor is writing the buffer into the pipe
+    paths = options["paths"]
+    # Standard input first: the editor is writing the buffer into the pipe.
+    data = sys.stdin.buffer.read() if paths == [STDIN] else None
     from pathlib import Path
 
     from .command import Invocation, execute
     from .config import Overrides
-    from .console import Verbosity
-    from .runner import Mode
+    from .console import Mode, Verbosity
     from .settings import Strategy
 
     strategy = options.get("strategy")
     config = options.get("config")
     invocation = Invocation(
-        paths=[STDIN],
+        paths=paths,
         mode=Mode.WRITE if options.get("write") else Mode.CHECK if options.get("check") else Mode.PREVIEW,
         overrides=Overrides(
             strategy=None if strategy is None else Strategy(strategy.lower()),

@@ -1,5 +1,5 @@
 """The typer command: options, help and usage errors. Imported only when the command line is
-not the editors' fast path (cli.py), because importing typer costs more than fixing a file.
+not the fast path (cli.py), because importing typer costs more than fixing a file.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ import typer
 
 from . import __version__
 from .command import STDIN, Invocation, execute
-from .config import RULE_CODES, Overrides, parse_codes
-from .console import ColorChoice, Verbosity
+from .config import Overrides, parse_codes, rule_codes
+from .console import ColorChoice, Mode, Verbosity
 from .files import MAX_SIZE
 from .render import OutputFormat
-from .runner import Mode
 from .settings import Strategy
 
 HELP = """\
@@ -292,7 +291,7 @@ def _ignored_codes(values: list[str]) -> frozenset[str]:
         return parse_codes(values)
     except (TypeError, ValueError):
         raise typer.BadParameter(
-            f"{', '.join(values)}: not a rule code ({', '.join(RULE_CODES)})",
+            f"{', '.join(values)}: not a rule code ({', '.join(rule_codes())})",
             param_hint="--ignore",
         ) from None
 

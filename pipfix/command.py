@@ -1,6 +1,6 @@
 """One run of the command line once its arguments are parsed: the configuration, the streams,
-then the files or standard input. No typer here: the editors' fast path (`pipfix -`, see
-cli.py) and the typer command (cli_app.py) both end in `execute`.
+then the files or standard input. No typer here: the fast path (plain runs, see cli.py) and
+the typer command (cli_app.py) both end in `execute`.
 """
 
 from __future__ import annotations
@@ -8,26 +8,31 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config, ConfigError, Overrides, find_config, load_config, resolve
-from .console import ColorChoice, Console, Output, Verbosity, use_color
+from .console import ColorChoice, Console, Mode, Output, Status, Verbosity, use_color
 from .discovery import Filters, Gitignore, common_directory, discover, excluded
-from .engine import Result
 from .files import MAX_SIZE, decode_source
 from .render import FileReport, OutputFormat, render
-from .render.diff import unified_diff
 from .render.text import findings_lines
-from .runner import Mode, Status, fails_check, fix_source, process_files
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .engine import Finding, Result
+    from .runner import Outcome
 
 STDIN = "-"
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # --check: something would change, or a call keeps its cache
 EXIT_ERROR = 2  # usage, configuration, a file that could not be read, fixed or written
+# The reader of stdout went away (`pipfix PATH | head -1`): stop, quietly, with the status a
+# shell gives a process killed by SIGPIPE (128 + 13), as `cat` or `git log` end there.
+EXIT_BROKEN_PIPE = 141
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,13 @@ def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
             return run.stdin(data, stdin_filename, filters)
         files = [Path(path) for path in invocation.paths]
         return run.files(files, filters, invocation.jobs or os.cpu_count() or 1)
+    except BrokenPipeError:
+        # Python's recipe (the signal module's documentation): point the standard streams at
+        # devnull, or flushing them at exit fails again and prints a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for standard_stream in (sys.stdout, sys.stderr):
+            os.dup2(devnull, standard_stream.fileno())
+        return EXIT_BROKEN_PIPE
     finally:
         if stream is not None:
             stream.close()
@@ -145,27 +157,41 @@ class Run:
         discovery = discover(paths, filters)
         for skipped in discovery.skipped:
             self.console.detail(f"skipped {skipped.path}: {skipped.reason}")
+        text_format = self.output_format is OutputFormat.TEXT
         statuses: list[Status] = []
         reports: list[FileReport] = []
-        for done, outcome in enumerate(process_files(discovery.files, self.mode, self.settings, jobs, self.max_size), 1):
+        failed_check = False
+        for done, outcome in enumerate(self.outcomes(discovery.files, jobs), 1):
             self.console.progress(done, len(discovery.files))
             statuses.append(outcome.status)
             name = str(outcome.path)
             if outcome.error is not None:
                 self.console.error(f"cannot fix {name}: {outcome.error}")
-            if outcome.result is None:
                 continue
-            reports.append(FileReport(name, outcome.result))
-            if self.output_format is OutputFormat.TEXT:
-                self.report_text(name, outcome.result)
+            failed_check = failed_check or outcome.fails_check
+            if text_format:
+                self.report_text(name, outcome.findings, outcome.result)
+            elif outcome.result is not None:
+                reports.append(FileReport(name, outcome.result))
             if outcome.status is Status.CHANGED:
                 self.console.info(f"fixed {name}" if self.mode is Mode.WRITE else f"would fix {name}")
-        if self.output_format is not OutputFormat.TEXT:
+        if not text_format:
             self.output.write(render(self.output_format, reports))
         self.console.info(summarize(statuses, self.mode))
         if Status.FAILED in statuses:
             return EXIT_ERROR
-        return self.exit_status(any(fails_check(report.result) for report in reports), Status.CHANGED in statuses)
+        return self.exit_status(failed_check, Status.CHANGED in statuses)
+
+    def outcomes(self, files: Sequence[str], jobs: int) -> Iterator[Outcome]:
+        if not files:
+            return iter(())
+        from .runner import process_files  # the engine: only once there is a file to fix
+
+        # The texts, for the diffs and the machine formats' locations.
+        keep_results = (
+            self.mode is Mode.PREVIEW or self.diff or self.output_format is not OutputFormat.TEXT
+        )
+        return process_files(files, self.mode, self.settings, jobs, self.max_size, keep_results)
 
     def stdin(self, data: bytes, filename: str | None, filters: Filters) -> int:
         """Standard input: the whole resulting text on stdout (unless --check), even when
@@ -181,6 +207,8 @@ class Run:
         if self.max_size is not None and len(data) > self.max_size:
             self.console.error(f"cannot fix {name}: too large ({len(data)} bytes; the limit is {self.max_size})")
             return EXIT_ERROR
+        from .runner import fails_check, fix_source
+
         result = fix_source(lambda: decode_source(data), self.settings)
         if isinstance(result, str):
             self.console.error(f"cannot fix {name}: {result}")
@@ -188,15 +216,19 @@ class Run:
         if self.mode is not Mode.CHECK:
             self.output.write(result.text)
         elif self.output_format is OutputFormat.TEXT:
-            self.report_text(name, result)
+            self.report_text(name, result.findings, result)
         else:
             self.output.write(render(self.output_format, [FileReport(name, result)]))
         return self.exit_status(fails_check(result), result.changed)
 
-    def report_text(self, name: str, result: Result) -> None:
+    def report_text(self, name: str, findings: Sequence[Finding], result: Result | None) -> None:
+        """The findings lines (--check), then the diff (preview, --diff) from `result`, which
+        is there whenever the file changed and the mode shows diffs."""
         if self.mode is Mode.CHECK:
-            self.output.write(findings_lines(name, result))
-        if result.changed and (self.mode is Mode.PREVIEW or self.diff):
+            self.output.write(findings_lines(name, findings))
+        if result is not None and result.changed and (self.mode is Mode.PREVIEW or self.diff):
+            from .render.diff import unified_diff
+
             self.output.write(unified_diff(name, result.source, result.text, self.color))
 
     def exit_status(self, failed_check: bool, changed: bool) -> int:

@@ -16,16 +16,9 @@ from typing import Any
 
 from .discovery import DEFAULT_EXCLUDE
 from .errors import PipfixError
-from .rules import RULES
 from .settings import DEFAULT_SETTINGS, Settings, Strategy
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 CONFIG_NAMES = (".pipfix.toml", "pipfix.toml", "pyproject.toml")
-RULE_CODES = tuple(sorted(rule.CODE for rule in RULES))
 
 
 class ConfigError(PipfixError):
@@ -88,12 +81,17 @@ def load_config(path: Path) -> Config:
             checked[key.replace("-", "_")] = parse(value)
         except (TypeError, ValueError):
             raise ConfigError(
-                f"{path}: bad value for {key!r}: {value!r}; allowed: {allowed}"
+                f"{path}: bad value for {key!r}: {value!r}; allowed: "
+                + allowed.format(rule_codes=", ".join(rule_codes()))
             ) from None
     return Config(path=path, values=values, **checked)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with path.open("rb") as file:
             return tomllib.load(file)
@@ -119,9 +117,17 @@ def _codes(value: Any) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise TypeError
     codes = frozenset(item.upper() for item in value)
-    if not codes <= set(RULE_CODES):
+    if codes and not codes <= set(rule_codes()):
         raise ValueError
     return codes
+
+
+def rule_codes() -> tuple[str, ...]:
+    """Every rule's code, sorted. Imports the rules (and so the engine): only called when
+    there are codes to check."""
+    from .rules import RULES
+
+    return tuple(sorted(rule.CODE for rule in RULES))
 
 
 def _boolean(value: Any) -> bool:
@@ -135,11 +141,12 @@ def parse_codes(values: list[str]) -> frozenset[str]:
     return _codes([code.strip() for value in values for code in value.split(",") if code.strip()])
 
 
+# key -> (its parser, what it allows: a str.format template, {rule_codes} the rule codes)
 KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "strategy": (_strategy, " or ".join(repr(s.value) for s in Strategy)),
     "exclude": (_patterns, "a list of gitignore-style patterns"),
     "extend-exclude": (_patterns, "a list of gitignore-style patterns"),
-    "ignore": (_codes, f"a list of rule codes among {', '.join(RULE_CODES)}"),
+    "ignore": (_codes, "a list of rule codes among {rule_codes}"),
     "respect-gitignore": (_boolean, "true or false"),
 }
 

@@ -1,5 +1,5 @@
-"""Where output goes: data to stdout (or -o FILE), messages for people to stderr by verbosity,
-and whether to color."""
+"""Where output goes: into the files or into a report (the mode), data to stdout (or -o FILE),
+messages for people to stderr by verbosity, and whether to color; and each file's status."""
 
 from __future__ import annotations
 
@@ -7,6 +7,18 @@ import enum
 import sys
 from collections.abc import Mapping
 from typing import BinaryIO
+
+
+class Mode(enum.Enum):
+    PREVIEW = "preview"  # report what would change, write nothing
+    CHECK = "check"  # print the findings, write nothing
+    WRITE = "write"  # fix the files in place
+
+
+class Status(enum.Enum):
+    CHANGED = "changed"  # fixed, or would be fixed
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
 
 
 class Verbosity(enum.IntEnum):
@@ -88,5 +100,7 @@ class Output:
     def write(self, text: str) -> None:
         """As UTF-8 with no newline translation (CRLF stays CRLF)."""
         if self.stream is not None and text:
-            self.stream.write(text.encode("utf-8", "surrogateescape"))
+            data = memoryview(text.encode("utf-8", "surrogateescape"))
+            while data:  # an unbuffered stdout (python -u) may take only part of it at once
+                data = data[self.stream.write(data) :]
             self.stream.flush()

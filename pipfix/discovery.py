@@ -2,6 +2,8 @@
 it is named, less what the exclude patterns and `.gitignore` files leave out.
 
 Pure of output: `discover` returns the files, sorted, and why each left-out path was left out.
+Paths are strings here, written as pathlib writes them: a Path object per file costs more than
+matching it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 ALWAYS_SKIPPED = frozenset({".git"})
 
@@ -57,18 +61,20 @@ class Filters:
 
     @cached_property
     def exclude_spec(self) -> GitIgnoreSpec:
+        from pathspec import GitIgnoreSpec  # only once there is a path to match
+
         return GitIgnoreSpec.from_lines(self.exclude)
 
 
 @dataclass(frozen=True)
 class Skipped:
-    path: Path
+    path: str
     reason: str  # e.g. "matches an exclude pattern ('vendor/')"
 
 
 @dataclass
 class Discovery:
-    files: list[Path] = field(default_factory=list)  # sorted, each once
+    files: list[str] = field(default_factory=list)  # sorted, each once
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -79,38 +85,41 @@ def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
     followed inside a search (git keeps them as links too), so a link loop cannot hang it."""
     found = Discovery()
     gitignore = Gitignore()
-    files: set[Path] = set()
+    files: list[str] = []
     for path in paths:
         if path.is_dir():
             search_filters = filters
             if reason := excluded(path, True, filters, gitignore):
                 if filters.force_exclude:
-                    found.skipped.append(Skipped(path, reason))
+                    found.skipped.append(Skipped(str(path), reason))
                     continue
                 # Named, so searched: its contents are matched relative to it, not through it.
                 search_filters = replace(
                     filters, root=Path(os.path.abspath(path)), respect_gitignore=False
                 )
-            files.update(_search(path, search_filters, gitignore, found.skipped))
+            files += _search(str(path), search_filters, gitignore, found.skipped)
         elif filters.force_exclude and (reason := excluded(path, False, filters, gitignore)):
-            found.skipped.append(Skipped(path, reason))
+            found.skipped.append(Skipped(str(path), reason))
         else:
-            files.add(path)
-    found.files = sorted(files)
+            files.append(str(path))
+    found.files = _sorted_once(files)
     return found
 
 
-def _search(top: Path, filters: Filters, gitignore: Gitignore, skipped: list[Skipped]) -> list[Path]:
+def _search(top: str, filters: Filters, gitignore: Gitignore, skipped: list[Skipped]) -> list[str]:
     found = []
+    # What Path(root, name) writes: the entries of "." without a leading "./".
+    shown_from = len(os.curdir + os.sep) if top == os.curdir else 0
     for root, dirnames, filenames in os.walk(top):
         kept = []
         # abspath(root/name) is abspath(root)/name: a name from a listing is never . or ..
         absolute_root = os.path.abspath(root)
+        shown_root = os.path.join(root[shown_from:], "")
         for name in sorted(dirnames):
             if name in ALWAYS_SKIPPED:
                 continue
             if reason := _excluded(os.path.join(absolute_root, name), True, filters, gitignore):
-                skipped.append(Skipped(Path(root, name), reason))
+                skipped.append(Skipped(shown_root + name, reason))
             else:
                 kept.append(name)
         dirnames[:] = kept
@@ -118,10 +127,19 @@ def _search(top: Path, filters: Filters, gitignore: Gitignore, skipped: list[Ski
             if not is_dockerfile_name(name):
                 continue
             if reason := _excluded(os.path.join(absolute_root, name), False, filters, gitignore):
-                skipped.append(Skipped(Path(root, name), reason))
+                skipped.append(Skipped(shown_root + name, reason))
             else:
-                found.append(Path(root, name))
+                found.append(shown_root + name)
     return found
+
+
+def _sorted_once(paths: Iterable[str]) -> list[str]:
+    """Each path once, sorted as pathlib (3.12 and later) sorts paths: component by component,
+    in the file system's case (all one case on Windows)."""
+    unique: dict[str, str] = {}
+    for path in paths:
+        unique.setdefault(os.path.normcase(path), path)
+    return [unique[key] for key in sorted(unique, key=lambda key: key.split(os.sep))]
 
 
 def excluded(path: Path, is_dir: bool, filters: Filters, gitignore: Gitignore) -> str | None:
@@ -140,11 +158,11 @@ def _excluded(absolute: str, is_dir: bool, filters: Filters, gitignore: Gitignor
     return None
 
 
-def _pattern_path(path: Path | str, root: Path | str, is_dir: bool) -> str:
-    """The path as a gitignore pattern sees it: relative to root, with a trailing slash for a
-    directory. A path outside root is matched by its absolute path, so that patterns without
-    a leading slash (`vendor/`, `*.dev.Dockerfile`) still apply to it."""
-    absolute = os.path.abspath(path)
+def _pattern_path(absolute: str, root: Path | str, is_dir: bool) -> str:
+    """The path (absolute and normalized, as os.path.abspath makes it) as a gitignore pattern
+    sees it: relative to root, with a trailing slash for a directory. A path outside root is
+    matched by its absolute path, so that patterns without a leading slash (`vendor/`,
+    `*.dev.Dockerfile`) still apply to it."""
     if os.sep == "/":  # strings only: building Path objects costs more than the matching
         base = _root_string(root)
         if absolute == base:
@@ -180,12 +198,11 @@ class Gitignore:
     `.git/info/exclude`. Outside a repository nothing is ignored, as for git."""
 
     def __init__(self) -> None:
-        self._specs: dict[Path, GitIgnoreSpec | None] = {}
+        self._specs: dict[str, GitIgnoreSpec | None] = {}
         self._roots: dict[str, str | None] = {}
 
-    def ignoring(self, path: Path, is_dir: bool) -> Path | None:
-        """The ignore file that ignores `path`, or None."""
-        absolute = os.path.abspath(path)
+    def ignoring(self, absolute: str, is_dir: bool) -> Path | None:
+        """The ignore file that ignores the path (absolute and normalized), or None."""
         directory = os.path.dirname(absolute)
         root = self._root(directory)
         if root is None:
@@ -198,17 +215,13 @@ class Gitignore:
             directory = os.path.dirname(directory)
         candidates.append((root, os.path.join(root, ".git", "info", "exclude")))
         for base, ignore_file in candidates:
-            spec = self._spec(Path(ignore_file))
+            spec = self._spec(ignore_file)
             if spec is None:
                 continue
             result = spec.check_file(_pattern_path(absolute, base, is_dir))
             if result.include is not None:
                 return Path(ignore_file) if result.include else None
         return None
-
-    def repository_root(self, directory: Path) -> Path | None:
-        root = self._root(os.path.abspath(directory))
-        return None if root is None else Path(root)
 
     def _root(self, directory: str) -> str | None:
         """The repository root above the absolute, normalized `directory` (strings: cheap)."""
@@ -221,13 +234,19 @@ class Gitignore:
                 roots[directory] = None if parent == directory else self._root(parent)
         return roots[directory]
 
-    def _spec(self, ignore_file: Path) -> GitIgnoreSpec | None:
+    def _spec(self, ignore_file: str) -> GitIgnoreSpec | None:
         if ignore_file not in self._specs:
             try:
-                lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                with open(ignore_file, encoding="utf-8", errors="replace") as file:
+                    lines = file.read().splitlines()
             except OSError:
                 lines = None
-            self._specs[ignore_file] = GitIgnoreSpec.from_lines(lines) if lines else None
+            if lines:
+                from pathspec import GitIgnoreSpec
+
+                self._specs[ignore_file] = GitIgnoreSpec.from_lines(lines)
+            else:
+                self._specs[ignore_file] = None
         return self._specs[ignore_file]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import pipfix
 from pipfix.cli import main
+from pipfix.runner import PARALLEL_THRESHOLD
 from tests.cli_support import (  # noqa: F401 (command and run are fixtures)
     CLEAN_ENV,
     SOURCE_ROOT,
@@ -504,17 +505,22 @@ def test_ignore_a_rule_on_the_command_line(run, tmp_path):
     assert (process.returncode, process.stdout) == (0, b"")
 
 
-def test_many_files_in_parallel_give_the_same_sorted_output(run, tmp_path):
-    for number in range(80):
-        write(tmp_path / f"d{number:02}" / "Dockerfile", FLASK if number % 3 else FLASK_FLAG)
-    write(tmp_path / "d40" / "Dockerfile", NOT_UTF8)
-    serial = run("--check", "--jobs", "1")
-    parallel = run("--check", "--jobs", "2")
+@pytest.mark.parametrize(
+    "mode", [["--check"], [], ["--check", "--diff"], ["--check", "--output-format", "json"]]
+)
+def test_many_files_in_parallel_give_the_same_sorted_output(run, tmp_path, mode):
+    count = PARALLEL_THRESHOLD + 16
+    for number in range(count):
+        write(tmp_path / f"d{number:03}" / "Dockerfile", FLASK if number % 3 else FLASK_FLAG)
+    write(tmp_path / "d040" / "Dockerfile", NOT_UTF8)
+    serial = run(*mode, "--jobs", "1")
+    parallel = run(*mode, "--jobs", "2")
     assert serial.returncode == parallel.returncode == 2
     assert serial.stdout == parallel.stdout
     assert serial.stderr == parallel.stderr
-    names = [line.split(b":")[0] for line in serial.stdout.splitlines()]
-    assert names == sorted(names) and len(names) == 80 - 27 - 1
+    if mode == ["--check"]:
+        names = [line.split(b":")[0] for line in serial.stdout.splitlines()]
+        assert names == sorted(names) and len(names) == count - (count + 2) // 3 - 1
 
 
 def test_import_pipfix_loads_no_command_line_dependency():
@@ -529,3 +535,38 @@ def test_import_pipfix_loads_no_command_line_dependency():
 def test_silent_check_of_standard_input_prints_nothing(run):
     process = run("-s", "--check", "-", stdin=FLASK.encode())
     assert (process.returncode, process.stdout, process.stderr) == (1, b"", b"")
+
+
+# --- a reader that stops reading (`pipfix PATH | head -1`): exit 141, quietly ---
+
+MANY_CALLS = "FROM python:3.12\n" + "RUN pip install flask\n" * 300  # a 30 KB diff, 300 findings
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"])  # PYTHONUNBUFFERED=1: stdout is a raw file
+@pytest.mark.parametrize(
+    "args", [["-q", "--jobs", "2", "."], ["-q", "--check", "--jobs", "1", "."], ["-"]]
+)
+def test_a_reader_that_goes_away_ends_the_run_with_141_and_no_traceback(
+    command, tmp_path, args, unbuffered
+):
+    """As a process killed by SIGPIPE ends (`cat`, `git log`): the shell's status for it, no
+    traceback, no waiting for the files not started yet. The output is far larger than a pipe
+    holds, so the reader closes it with most still unwritten."""
+    for number in range(PARALLEL_THRESHOLD + 16):  # in parallel, but for --jobs 1
+        write(tmp_path / f"d{number:03}" / "Dockerfile", MANY_CALLS)
+    process = subprocess.Popen(
+        [*command, *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT), "PYTHONUNBUFFERED": unbuffered},
+    )
+    if args == ["-"]:
+        process.stdin.write(MANY_CALLS.encode() * 100)
+    process.stdin.close()
+    assert process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert (process.wait(timeout=60), stderr) == (141, b"")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipfix.discovery import DEFAULT_EXCLUDE, Filters, discover
 from tests.cli_support import PYTHON_M_PIPFIX, run, stderr_lines, write  # noqa: F401 (run)
 
 FLASK = "FROM python:3.12\nRUN pip install flask\n"
@@ -79,6 +80,21 @@ def test_output_is_sorted_and_each_file_once(run, tmp_path):
     make_tree(tmp_path, ["b/Dockerfile", "a/Dockerfile", "Dockerfile"])
     process = run("--check", "b", ".", "a/Dockerfile", "b/Dockerfile")
     assert reported(process) == ["Dockerfile", "a/Dockerfile", "b/Dockerfile"]
+
+
+def test_files_are_sorted_as_paths_are_component_by_component(tmp_path, monkeypatch):
+    """Strings, in the order and spelling of sorted(set(map(Path, ...))): `a/b` before `a.b`
+    ('/' sorts after '.' in a string, not between components), no `./` from a search of `.`."""
+    names = ["a/Dockerfile", "a.b/Dockerfile", "a-b/Dockerfile", "a/b/Dockerfile", "ab/Dockerfile",
+             "B/Dockerfile", "a b/Dockerfile", "a/Dockerfile.dev", "Dockerfile"]
+    make_tree(tmp_path, names)
+    monkeypatch.chdir(tmp_path)
+    filters = Filters(root=tmp_path, exclude=DEFAULT_EXCLUDE)
+    found = discover([Path("."), Path("a/./Dockerfile"), Path("a.b")], filters)
+    assert found.files == [str(path) for path in sorted(set(map(Path, names)))]
+    assert discover([Path("a")], filters).files == [
+        "a/Dockerfile", "a/Dockerfile.dev", "a/b/Dockerfile"
+    ]
 
 
 # --- .gitignore ---

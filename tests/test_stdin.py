@@ -4,14 +4,15 @@
   even when nothing changed, and nothing else on stdout; exit 0;
 - an error: exit 2, stdout empty (the editor keeps its buffer);
 - an excluded or suppressed text comes back unchanged, exit 0;
-- the fast path (cli.parse_fast) behaves as the typer command does, and imports neither typer
-  nor click nor pydantic.
+- the fast path (cli.parse_fast), for standard input and for plain PATH runs, behaves as the
+  typer command does, and imports neither typer nor click nor pydantic.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -146,6 +147,14 @@ TYPER_ONLY = [sys.executable, "-c", "import sys; from pipfix.cli_app import run_
         ["-s", "-"],
         ["-v", "--stdin-filename", "x/Dockerfile"],
         ["--config", "missing.toml", "-"],
+        [],
+        ["Dockerfile"],
+        ["--check", "."],
+        ["-w", "sub"],
+        ["--strategy=env", "--ignore", "PIP002", "--check"],
+        ["-q", "--isolated", "--write", "--exit-non-zero-on-fix", "."],
+        ["-v", "--force-exclude", "--check", "sub/api.Dockerfile", "missing/Dockerfile"],
+        ["--config", "missing.toml", "."],
         # not the fast path (usage errors, other options): the typer command answers
         ["--exit-non-zero-on-fix", "-"],
         ["--strategy", "nope", "-"],
@@ -153,6 +162,11 @@ TYPER_ONLY = [sys.executable, "-c", "import sys; from pipfix.cli_app import run_
         ["-", "-"],
         ["--check", "--write", "-"],
         ["--diff", "--check", "-"],
+        ["--stdin-filename", "x", "Dockerfile"],
+        ["Dockerfile", "-"],
+        ["--check", "--write", "Dockerfile"],
+        ["--exit-non-zero-on-fix", "."],
+        ["-j", "2", "."],
     ],
 )
 def test_fast_path_answers_as_the_typer_command(tmp_path, args):
@@ -160,6 +174,8 @@ def test_fast_path_answers_as_the_typer_command(tmp_path, args):
     env = {**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)}
 
     def outcome(command):
+        for path in (tmp_path / "Dockerfile", tmp_path / "sub" / "api.Dockerfile"):
+            write(path, stdin)  # again: a --write run fixes them
         process = subprocess.run(
             [*command, *args], input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60
         )
@@ -170,29 +186,68 @@ def test_fast_path_answers_as_the_typer_command(tmp_path, args):
     assert fast == typer_only
 
 
-def test_parse_fast_takes_only_plain_stdin_runs():
+def test_parse_fast_takes_only_plain_runs():
     from pipfix.cli import parse_fast
 
-    assert parse_fast(["-"]) is not None
-    assert parse_fast(["--stdin-filename", "Dockerfile"]) is not None
-    for args in ([], ["Dockerfile"], ["-", "Dockerfile"], ["--diff", "-"], ["-o", "x", "-"],
-                 ["--help"], ["--version"], ["-wq", "-"], ["--stdin-filename"], ["--", "-"]):
+    assert parse_fast(["-"])["paths"] == ["-"]
+    assert parse_fast(["--stdin-filename", "Dockerfile"])["paths"] == ["-"]
+    assert parse_fast([])["paths"] == ["."]
+    assert parse_fast(["--check", "a", "b/Dockerfile"])["paths"] == ["a", "b/Dockerfile"]
+    for args in (["-", "Dockerfile"], ["--stdin-filename", "x", "Dockerfile"], ["--diff", "-"],
+                 ["-o", "x", "-"], ["--help"], ["--version"], ["-wq", "-"], ["--stdin-filename"],
+                 ["--", "-"], ["--jobs", "2", "."], ["-x"]):
         assert parse_fast(args) is None, args
 
 
-def test_the_stdin_path_imports_no_typer_click_or_pydantic(tmp_path):
+def imported_modules(
+    *args: str, stdin: bytes, cwd: Path
+) -> tuple[subprocess.CompletedProcess[bytes], set[str]]:
+    """Run pipfix under -X importtime: the process, and the modules it imported."""
     process = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "pipfix", "-"],
-        input=FIXABLE.encode(),
+        [sys.executable, "-X", "importtime", "-m", "pipfix", *args],
+        input=stdin,
         capture_output=True,
-        cwd=tmp_path,
+        cwd=cwd,
         env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
         timeout=60,
     )
+    lines = process.stderr.decode().splitlines()
+    return process, {line.rsplit("|", 1)[-1].strip() for line in lines if "|" in line}
+
+
+def test_the_stdin_path_imports_no_typer_click_or_pydantic(tmp_path):
+    process, modules = imported_modules("-", stdin=FIXABLE.encode(), cwd=tmp_path)
     assert (process.returncode, process.stdout) == (0, FIXED.encode())
-    modules = {line.rsplit("|", 1)[-1].strip() for line in process.stderr.decode().splitlines() if "|" in line}
     assert "pipfix.engine" in modules
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click", "pydantic", "rich")}
+
+
+# What a run imports only when it needs it: typer for help and the other options, the engine
+# for a file to fix, a process pool for many files, difflib for diffs, tomllib for a
+# configuration file, pathspec for a path to match.
+TOML = "tomllib" if sys.version_info >= (3, 11) else "tomli"
+LAZY = {"typer", "pipfix.engine", "concurrent.futures", "difflib", TOML, "pathspec"}
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "imported"),
+    [
+        ([], ["--check", "."], {"pathspec"}),  # "." itself is matched against the excludes
+        (["Dockerfile"], ["--check", "Dockerfile"], {"pipfix.engine"}),
+        (["Dockerfile", "pipfix.toml"], ["--check", "Dockerfile"], {"pipfix.engine", TOML}),
+        (["Dockerfile"], ["Dockerfile"], {"pipfix.engine", "difflib"}),
+        # typer (for --jobs) imports difflib itself
+        (["Dockerfile"], ["--check", "--jobs", "1", "."],
+         {"typer", "difflib", "pipfix.engine", "pathspec"}),
+    ],
+)
+def test_runs_import_only_what_they_need(tmp_path, files, args, imported):
+    (tmp_path / ".git").mkdir()  # no configuration file from above
+    for name in files:
+        write(tmp_path / name, FIXABLE if name == "Dockerfile" else "")
+    process, modules = imported_modules(*args, stdin=b"", cwd=tmp_path)
+    assert process.returncode in (0, 1), process.stderr
+    assert LAZY & modules == imported
 
 
 # --- `pipfix lsp` dispatch -------------------------------------------------------------------

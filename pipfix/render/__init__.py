@@ -7,9 +7,10 @@ import enum
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from ..engine import Result
-
+if TYPE_CHECKING:
+    from ..engine import Result
 
 
 class OutputFormat(str, enum.Enum):

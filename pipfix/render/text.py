@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from ..engine import Result
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine import Finding
 
 
-def findings_lines(name: str, result: Result) -> str:
+def findings_lines(name: str, findings: Iterable[Finding]) -> str:
     return "".join(
         f"{name}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
-        for finding in result.findings
+        for finding in findings
     )
