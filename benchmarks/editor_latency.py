@@ -122,7 +122,7 @@ async def lsp_formatting(text: str, runs: int) -> tuple[list[float], float]:
 
 
 def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
+    return f"{seconds * 1000:.1f} ms"
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ holding `.git`); in one directory `.pipfix.toml` wins over `pipfix.toml` over `p
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -87,18 +88,31 @@ def load_config(path: Path) -> Config:
     return Config(path=path, values=values, **checked)
 
 
+# path -> ((mtime, size), document): the language server looks the configuration up on every
+# request; a file is parsed again only once it has changed.
+_documents: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML document in `path` (shared: not to be modified)."""
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
     try:
         with path.open("rb") as file:
-            return tomllib.load(file)
+            status = os.fstat(file.fileno())
+            version = (status.st_mtime_ns, status.st_size)
+            known = _documents.get(path)
+            if known is not None and known[0] == version:
+                return known[1]
+            document = tomllib.load(file)
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    _documents[path] = (version, document)
+    return document
 
 
 def _strategy(value: Any) -> Strategy:

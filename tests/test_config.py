@@ -189,3 +189,21 @@ def test_a_missing_config_option_file(run, repo):
     process = run("--config", "missing.toml", cwd=repo)
     assert (process.returncode, process.stdout) == (2, b"")
     assert stderr_lines(process) == ["error: missing.toml: No such file or directory"]
+
+
+def test_a_changed_file_is_read_again(tmp_path):
+    # the language server looks the configuration up on every request; it keeps what it read
+    # only while the file stays the same
+    import os
+
+    from pipfix.config import load_config
+
+    path = tmp_path / "pipfix.toml"
+    path.write_text('strategy = "env"\n')
+    assert load_config(path).strategy == "env"
+    path.write_text('strategy = "flag"\nignore = ["PIP003"]\n')
+    assert load_config(path).ignore == {"PIP003"}
+    status = path.stat()
+    path.write_text('strategy = "flag"\nignore = ["PIP004"]\n')  # the same size
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000))
+    assert load_config(path).ignore == {"PIP004"}
