@@ -8,7 +8,8 @@
    median; for comparison, the same text through the typer command (no fast path), and a bare
    `python -c pass`.
 2. LSP formatting once warm: `pipfix lsp` started once, a 500-line Dockerfile opened, then
-   `textDocument/formatting` after an edit each time (so no cached result is reused), measured
+   `textDocument/formatting` after an edit each time, somewhere else in the file (so the text
+   is new each time, and what follows the edit too), measured
    from the request to the response, over stdio with a real client (pygls); the server handles
    messages in order, so this is the time from the edit's arrival to the edits.
 
@@ -98,9 +99,12 @@ async def lsp_formatting(text: str, runs: int) -> tuple[list[float], float]:
     )
     times = []
     first = 0.0
+    lines = text.splitlines(keepends=True)
     for version in range(2, runs + 3):
-        # an edit at the end (a comment), so each request analyses a new text
-        text = text + f"# edit {version}\n"
+        # an edit (a comment line) somewhere else each time, from the top to the bottom of
+        # the file, so each request analyses a new text and nothing after the edit is as before
+        at = (version * 137) % len(lines)
+        text = "".join([*lines[:at], f"# edit {version}\n", *lines[at:]])
         client.text_document_did_change(
             types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),

@@ -106,15 +106,12 @@ _MAX_LINE_BYTES = 65535  # bufio.Scanner's 64 KiB token limit, less the line bre
 def scan(text: str) -> Dockerfile:
     """Split `text` into instructions the way BuildKit does; raise CannotFix where BuildKit
     rejects the file."""
+    global _last_scan
     lines, starts = _lines(text)
     _check_line_lengths(lines)
 
-    escape = "\\"
-    directives: dict[str, str] = {}
-    reading_directives = True
-    comments = []
-    instructions = []
-    index = 0
+    escape, directives, comments, instructions, index = _resumed(lines)
+    reading_directives = index == 0
     count = len(lines)
     while index < count:
         line = lines[index]
@@ -150,7 +147,42 @@ def scan(text: str) -> Dockerfile:
         index += 1
     if not instructions:
         raise CannotFix("file with no instructions")
-    return Dockerfile(escape, directives, tuple(instructions), tuple(comments))
+    dockerfile = Dockerfile(escape, directives, tuple(instructions), tuple(comments))
+    _last_scan = (lines, dockerfile)
+    return dockerfile
+
+
+# The lines and the result of the last scan: an editor sends the same file again with a change,
+# and what comes before the change scans as it did.
+_last_scan: tuple[list[str], Dockerfile] | None = None
+
+
+def _resumed(lines: list[str]) -> tuple[str, dict[str, str], list[Comment], list[Instruction], int]:
+    """Where scanning `lines` starts: (escape, directives, comments, instructions, index of the
+    next line to read). From the last scan, the instructions that end before the first line
+    that differs from it (with the comments and directives above them) are taken as they are;
+    the last line of the last scan is left out of the comparison, as an instruction that ended
+    there may have ended only because the text did."""
+    nothing = ("\\", {}, [], [], 0)
+    if _last_scan is None:
+        return nothing
+    old_lines, old = _last_scan
+    limit = min(len(old_lines) - 1, len(lines))
+    differs = next((i for i in range(limit) if old_lines[i] != lines[i]), limit)
+    kept = bisect_right(old.instructions, differs, key=_end_line)
+    if kept == 0:
+        return nothing
+    index = old.instructions[kept - 1].end_line  # the line after it, 0-based
+    comments = old.comments[: bisect_right(old.comments, index, key=_comment_line)]
+    return old.escape, dict(old.directives), list(comments), list(old.instructions[:kept]), index
+
+
+def _end_line(instruction: Instruction) -> int:
+    return instruction.end_line
+
+
+def _comment_line(comment: Comment) -> int:
+    return comment.line
 
 
 def rescan(text: str, first_lines: Iterable[int], escape: str) -> list[Instruction]:
@@ -342,7 +374,10 @@ def _remembered_command(line: str, escape: str) -> _Command:
     return _command(line, 0, len(line), escape)
 
 
-def forget_lines() -> None:
+def forget() -> None:
+    """Drop what `scan` remembers of the texts and lines it has seen."""
+    global _last_scan
+    _last_scan = None
     _remembered_command.cache_clear()
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .cache import cache_use
-from .dockerfile import Dockerfile, Instruction, forget_lines, rescan, scan
+from .dockerfile import Dockerfile, Instruction, rescan, scan
+from .dockerfile import forget as forget_scans
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
@@ -91,6 +92,8 @@ def _unsuppressed(
     found: Iterable[tuple[Violation, int]], settings: Settings, suppressed: Suppressions
 ) -> list[Violation]:
     ignore = settings.ignore
+    if not suppressed.everywhere and not suppressed.by_line:
+        return [violation for violation, _ in found if violation.code not in ignore]
     return [
         violation
         for violation, line in found
@@ -125,7 +128,7 @@ _memo: dict[tuple, tuple[Violation, ...]] = {}
 def forget() -> None:
     """Drop what fix() remembers of the texts it has seen (for measuring a first sight)."""
     _memo.clear()
-    forget_lines()
+    forget_scans()
 
 
 def _run_violations(

@@ -198,10 +198,12 @@ class PipfixServer(LanguageServer):
         if analysis.result is None:
             return []
         edits = []
+        encoding = self.encoding
         for edit in analysis.result.edits:
             if offsets is not None and edit.offset not in offsets:
                 continue
-            position = self.position(analysis, edit.offset)
+            line, character = analysis.index.position(edit.offset, encoding)
+            position = types.Position(line=line, character=character)
             edits.append(types.TextEdit(range=types.Range(start=position, end=position), new_text=edit.text))
         return edits
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipfix.dockerfile import Dockerfile, forget_lines, rescan, scan
+from pipfix.dockerfile import Dockerfile, forget, rescan, scan
 from pipfix.errors import CannotFix
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
@@ -355,19 +355,57 @@ def test_rescan_applies_the_line_length_limit() -> None:
         rescan(text, [2], "\\")
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(_PIECES, max_size=30).map("".join), min_size=2, max_size=4))
-def test_remembered_lines_change_no_scan(texts: list[str]) -> None:
-    # scan remembers what BuildKit's line parsers made of a line (an editor repeats its lines)
-    def scans() -> list:
-        found = []
-        for text in texts:
-            try:
-                found.append(scan(text))
-            except CannotFix as error:
-                found.append(str(error))
-        return found
+def _scan_or_error(text: str) -> Dockerfile | str:
+    try:
+        return scan(text)
+    except CannotFix as error:
+        return str(error)
 
-    forget_lines()
-    first = scans()
-    assert scans() == first
+
+def _scans_as_if_first(texts: list[str]) -> None:
+    """scan remembers the last text it scanned (and what BuildKit's line parsers made of each
+    line): scanning the texts one after the other gives what scanning each first gives."""
+    first_sights = []
+    for text in texts:
+        forget()
+        first_sights.append(_scan_or_error(text))
+    forget()
+    assert [_scan_or_error(text) for text in texts] == first_sights
+
+
+_LINES = st.lists(_PIECES, max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_LINES, min_size=1, max_size=6), st.lists(_LINES, min_size=2, max_size=4))
+def test_what_scan_remembers_changes_no_scan(prefix: list[str], endings: list[str]) -> None:
+    head = "".join(prefix)  # texts that share a head, as an editor sends them
+    _scans_as_if_first([head + ending for ending in endings] + [head])
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is absent")
+def test_what_scan_remembers_changes_no_scan_of_the_corpus() -> None:
+    for path in sorted(CORPUS.iterdir()):
+        text = path.read_bytes().decode("utf-8", "replace")
+        lines = text.splitlines(keepends=True)
+        middle = len(lines) // 2
+        edited = "".join([*lines[:middle], "RUN pip install edited\n", *lines[middle:]])
+        appended = text + "RUN echo appended \\\n"
+        _scans_as_if_first([text, appended, appended + "  && echo more\n", edited, text[: len(text) // 3], text])
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["FROM a\nRUN echo \\\n", "FROM a\nRUN echo \\\n  pip install x\n"],
+        ["FROM a\nRUN echo \\\n# c\n", "FROM a\nRUN echo \\\n# c\n  pip install x\n"],
+        ["FROM a\nRUN <<EOF\n", "FROM a\nRUN <<EOF\nEOF\n"],
+        ["# escape=`\nFROM a\nRUN a `\n", "# escape=`\nFROM a\nRUN a `\n b\n"],
+        ["FROM a\nRUN b\n", "# escape=`\nFROM a\nRUN b\n"],
+        ["FROM a\nRUN b", "FROM a\nRUN b \\", "FROM a\nRUN b \\\nc\n"],
+        ["\ufeffFROM a\nRUN b\n", "FROM a\nRUN b\n"],
+    ],
+    ids=["continuation", "continuation-into-a-comment", "heredoc", "backtick", "directive-added", "last-line", "bom"],
+)
+def test_an_instruction_open_at_the_end_is_read_again(texts: list[str]) -> None:
+    _scans_as_if_first(texts)
