@@ -243,7 +243,7 @@ class _Script:
                 yield from item.commands("posix")
                 continue
             kind = item.type
-            if kind == "ERROR" or (item.has_error and kind in _STATEMENTS) or depth > _MAX_COMMAND_DEPTH:
+            if kind == "ERROR" or (kind in _STATEMENTS and item.has_error) or depth > _MAX_COMMAND_DEPTH:
                 # only this region failed to parse (or nests deeper than any real script: each
                 # level would copy the words around it): the rest of the tree stays trusted,
                 # and the commands the splitter finds here are reported but never edited
@@ -261,7 +261,7 @@ class _Script:
             else:
                 stack.extend((child, depth) for child in reversed(_branches(item.children)))
                 continue
-            if self._in_dynamic(self._span(body)[0]):
+            if self.dynamic and self._in_dynamic(self._span(body)[0]):
                 continue  # the enclosing script's walk yields it
             descend = yield from self._command(body, redirects, self._span(extent))
             stack.extend((child, depth + 1) for child in reversed(descend))
@@ -302,7 +302,7 @@ class _Script:
             for word in assignment_words:
                 self.variables.assign(word)
             return descend
-        words = tuple(self._word(start, end) for start, end, _ in groups)
+        words = tuple([self._word(start, end) for start, end, _ in groups])
         assignments = dict(_assignment(w) for w in assignment_words)
         command = Command(
             words, assignments, assignment_words, self.variables.view(), False, "", True
