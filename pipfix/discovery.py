@@ -9,9 +9,10 @@ matching it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,10 +61,46 @@ class Filters:
     force_exclude: bool = False  # apply the filters to explicitly named files too
 
     @cached_property
-    def exclude_spec(self) -> GitIgnoreSpec:
+    def excluding(self) -> Callable[[str], int | None]:
+        """The index of the exclude pattern that leaves out a pattern path (see _pattern_path),
+        or None when it is kept."""
+        if all(_PLAIN_NAME.fullmatch(pattern) for pattern in self.exclude):
+            names: dict[str, list[tuple[int, bool]]] = {}
+            for index, pattern in enumerate(self.exclude):
+                names.setdefault(pattern.rstrip("/"), []).append((index, pattern.endswith("/")))
+            return partial(_named, names)
         from pathspec import GitIgnoreSpec  # only once there is a path to match
 
-        return GitIgnoreSpec.from_lines(self.exclude)
+        spec = GitIgnoreSpec.from_lines(self.exclude)
+
+        def excluding(relative: str) -> int | None:
+            result = spec.check_file(relative)
+            return result.index if result.include else None
+
+        return excluding
+
+
+# A pattern that is only a name (`node_modules`, `.venv`, `build/`) leaves out every path with a
+# component of that name (with a slash: a directory's). The default patterns all are: matching
+# them by name spares importing pathspec and a regular expression per pattern and path.
+_PLAIN_NAME = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9._-]*/?")
+
+
+def _named(names: dict[str, list[tuple[int, bool]]], relative: str) -> int | None:
+    """The index of the name pattern that decides `relative` (which ends with a slash for a
+    directory), as pathspec decides it: a pattern naming the file itself beats one naming a
+    directory on its path; then the last pattern wins."""
+    parts = relative.rstrip("/").split("/")
+    last = len(parts) - 1
+    is_dir = relative.endswith("/")
+    best = (0, -1)  # (precedence, index)
+    for position, part in enumerate(parts):
+        for index, directory_only in names.get(part, ()):
+            if position < last or is_dir:
+                best = max(best, (1, index))
+            elif not directory_only:
+                best = max(best, (2, index))
+    return None if best[1] < 0 else best[1]
 
 
 @dataclass(frozen=True)
@@ -150,9 +187,9 @@ def excluded(path: Path, is_dir: bool, filters: Filters, gitignore: Gitignore) -
 def _excluded(absolute: str, is_dir: bool, filters: Filters, gitignore: Gitignore) -> str | None:
     """excluded() of the path whose os.path.abspath is `absolute`."""
     relative = _pattern_path(absolute, filters.root, is_dir)
-    result = filters.exclude_spec.check_file(relative)
-    if result.include:
-        return f"matches the exclude pattern {filters.exclude[result.index]!r}"
+    index = filters.excluding(relative)
+    if index is not None:
+        return f"matches the exclude pattern {filters.exclude[index]!r}"
     if filters.respect_gitignore and (ignore_file := gitignore.ignoring(absolute, is_dir)):
         return f"ignored by {ignore_file}"
     return None

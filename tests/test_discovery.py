@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipfix.discovery import DEFAULT_EXCLUDE, Filters, discover
 from tests.cli_support import PYTHON_M_PIPFIX, run, stderr_lines, write  # noqa: F401 (run)
@@ -220,3 +222,29 @@ def test_a_symlinked_dockerfile_is_processed(run, tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "Dockerfile").symlink_to(target)
     assert reported(run("--check")) == ["app/Dockerfile"]
+
+
+_NAMES = st.sampled_from(["venv", ".venv", "node_modules", "build", "a.b", "x_1", "Dockerfile", "docker-file"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    patterns=st.lists(st.tuples(_NAMES, st.booleans()).map(lambda p: p[0] + "/" * p[1]), min_size=1, max_size=5),
+    parts=st.lists(_NAMES, min_size=1, max_size=4),
+    is_dir=st.booleans(),
+)
+def test_name_patterns_match_as_pathspec_matches_them(patterns, parts, is_dir) -> None:
+    # plain-name patterns (all the default ones) are matched without pathspec
+    from pathspec import GitIgnoreSpec
+
+    relative = "/".join(parts) + "/" * is_dir
+    result = GitIgnoreSpec.from_lines(patterns).check_file(relative)
+    expected = result.index if result.include else None
+    assert Filters(Path("."), tuple(patterns)).excluding(relative) == expected
+
+
+def test_a_pattern_with_more_than_a_name_goes_to_pathspec() -> None:
+    filters = Filters(Path("."), ("venv", "sub/*.Dockerfile"))
+    assert filters.excluding("sub/x.Dockerfile") == 1
+    assert filters.excluding("other/sub/x.Dockerfile") is None
+    assert filters.excluding("a/venv/Dockerfile") == 0

@@ -224,27 +224,30 @@ def test_the_stdin_path_imports_no_typer_click_or_pydantic(tmp_path):
 
 # What a run imports only when it needs it: typer for help and the other options, the engine
 # for a file to fix, a process pool for many files, difflib for diffs, tomllib for a
-# configuration file, pathspec for a path to match.
+# configuration file, pathspec for a pattern that is more than a name (the default ones are
+# names) or a .gitignore.
 TOML = "tomllib" if sys.version_info >= (3, 11) else "tomli"
 LAZY = {"typer", "pipfix.engine", "concurrent.futures", "difflib", TOML, "pathspec"}
+EXCLUDING_A_GLOB = 'extend-exclude = ["*.dev.Dockerfile"]\n'
 
 
 @pytest.mark.parametrize(
     ("files", "args", "imported"),
     [
-        ([], ["--check", "."], {"pathspec"}),  # "." itself is matched against the excludes
-        (["Dockerfile"], ["--check", "Dockerfile"], {"pipfix.engine"}),
-        (["Dockerfile", "pipfix.toml"], ["--check", "Dockerfile"], {"pipfix.engine", TOML}),
-        (["Dockerfile"], ["Dockerfile"], {"pipfix.engine", "difflib"}),
+        ({}, ["--check", "."], set()),
+        ({"Dockerfile": FIXABLE}, ["--check", "Dockerfile"], {"pipfix.engine"}),
+        ({"Dockerfile": FIXABLE, "pipfix.toml": ""}, ["--check", "Dockerfile"], {"pipfix.engine", TOML}),
+        ({"Dockerfile": FIXABLE}, ["Dockerfile"], {"pipfix.engine", "difflib"}),
+        ({"pipfix.toml": EXCLUDING_A_GLOB}, ["--check", "."], {TOML, "pathspec"}),
+        ({"Dockerfile": FIXABLE, ".gitignore": "*.dev.Dockerfile\n"}, ["--check", "."], {"pipfix.engine", "pathspec"}),
         # typer (for --jobs) imports difflib itself
-        (["Dockerfile"], ["--check", "--jobs", "1", "."],
-         {"typer", "difflib", "pipfix.engine", "pathspec"}),
+        ({"Dockerfile": FIXABLE}, ["--check", "--jobs", "1", "."], {"typer", "difflib", "pipfix.engine"}),
     ],
 )
 def test_runs_import_only_what_they_need(tmp_path, files, args, imported):
     (tmp_path / ".git").mkdir()  # no configuration file from above
-    for name in files:
-        write(tmp_path / name, FIXABLE if name == "Dockerfile" else "")
+    for name, content in files.items():
+        write(tmp_path / name, content)
     process, modules = imported_modules(*args, stdin=b"", cwd=tmp_path)
     assert process.returncode in (0, 1), process.stderr
     assert LAZY & modules == imported
