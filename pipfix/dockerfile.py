@@ -148,13 +148,15 @@ def scan(text: str) -> Dockerfile:
     if not instructions:
         raise CannotFix("file with no instructions")
     dockerfile = Dockerfile(escape, directives, tuple(instructions), tuple(comments))
-    _last_scan = (lines, dockerfile)
+    _last_scan = (lines, dockerfile) if len(text) <= _REMEMBERED_TEXT else None
     return dockerfile
 
 
 # The lines and the result of the last scan: an editor sends the same file again with a change,
-# and what comes before the change scans as it did.
+# and what comes before the change scans as it did. Not for a text larger than an edited
+# Dockerfile gets: it would stay in memory after its fix.
 _last_scan: tuple[list[str], Dockerfile] | None = None
+_REMEMBERED_TEXT = 1 << 20
 
 
 def _resumed(lines: list[str]) -> tuple[str, dict[str, str], list[Comment], list[Instruction], int]:

@@ -409,3 +409,13 @@ def test_what_scan_remembers_changes_no_scan_of_the_corpus() -> None:
 )
 def test_an_instruction_open_at_the_end_is_read_again(texts: list[str]) -> None:
     _scans_as_if_first(texts)
+
+
+def test_a_large_text_is_not_remembered() -> None:
+    from pipfix import dockerfile
+
+    forget()
+    scan("FROM a\n" + "RUN echo x\n" * 10)
+    assert dockerfile._last_scan is not None
+    scan("FROM a\n" + "RUN echo x\n" * (dockerfile._REMEMBERED_TEXT // 10))
+    assert dockerfile._last_scan is None
