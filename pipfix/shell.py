@@ -9,7 +9,6 @@ from functools import cache
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
-import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
 from . import quoting, wrappers
@@ -86,6 +85,8 @@ _NO_VARIABLES: Mapping[str, str | None] = MappingProxyType({})
 
 @cache
 def _parser() -> Parser:
+    import tree_sitter_bash  # here: its package imports importlib.resources (5 ms)
+
     return Parser(Language(tree_sitter_bash.language()))
 
 
