@@ -202,14 +202,15 @@ def throughput(table: Table, paths: list[Path], repeat: int, hadolint_stride: in
     default = statistics.median(runs["default"]) / n
     jobs1 = statistics.median(runs["jobs1"]) / n
     table.add("throughput", f"pipfix --check, default jobs ({os.cpu_count()}), {n} files", f"{default * 1e3:.3f} ms/file", "<= 0.15 ms", default <= 0.15e-3)
-    table.add("throughput", f"pipfix --check --jobs 1, {n} files", f"{jobs1 * 1e3:.3f} ms/file", "<= 0.15 ms", jobs1 <= 0.15e-3)
+    # the targets are for the default --jobs (issue 6): one worker is shown for comparison
+    table.add("throughput", f"pipfix --check --jobs 1, {n} files", f"{jobs1 * 1e3:.3f} ms/file")
     result = {"files": n, "default_s": runs["default"], "jobs1_s": runs["jobs1"], "rss_kb": rss}
     if HADOLINT:
         hadolint = statistics.median(runs["hadolint"]) / len(sample)
         table.add("throughput", f"hadolint, batches of {HADOLINT_BATCH}, {len(sample)} files", f"{hadolint * 1e3:.2f} ms/file")
         best = min(default, jobs1)
         table.add("throughput", "ratio hadolint / pipfix (default jobs)", f"{hadolint / default:.0f}x", ">= 100x", hadolint / default >= 100)
-        table.add("throughput", "ratio hadolint / pipfix (--jobs 1)", f"{hadolint / jobs1:.0f}x", ">= 100x", hadolint / jobs1 >= 100)
+        table.add("throughput", "ratio hadolint / pipfix (--jobs 1)", f"{hadolint / jobs1:.0f}x")
         result.update(hadolint_s=runs["hadolint"], hadolint_files=len(sample), best=best)
     else:
         table.add("throughput", "hadolint not installed: skipped", "")
