@@ -1,4 +1,5 @@
-"""Orchestration: fix(text) -> Result. Pure: no I/O."""
+"""Orchestration: fix(text) -> Result. Pure: no I/O, and what it remembers of earlier texts
+(for editors) changes no result."""
 
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def _violations(
 
 # The violations of the RUN instructions seen last, relative to their start, by what decides
 # them: an editor sends the same file again and again with one instruction changed. At most
-# _MEMO_SIZE instructions of at most _MEMO_TEXT characters each: a few MB.
+# _MEMO_SIZE instructions of at most _MEMO_TEXT characters each (32 MB of text at the worst).
 _MEMO_SIZE = 4096
 _MEMO_TEXT = 8192
 _memo: dict[tuple, tuple[Violation, ...]] = {}
