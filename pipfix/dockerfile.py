@@ -13,8 +13,8 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -114,14 +114,7 @@ def scan(text: str) -> Dockerfile:
     reading_directives = index == 0
     count = len(lines)
     while index < count:
-        line = lines[index]
-        first = starts[index]
-        if index == 0 and line.startswith(BOM):
-            line = line[1:]
-            first += 1
-        if line.endswith("\r"):
-            line = line.rstrip("\r")
-        stripped = line.lstrip(_GO_SPACE)
+        stripped, first = _visible(lines, starts, index)
         if reading_directives:
             directive = _directive(stripped)
             if directive is None:
@@ -142,7 +135,7 @@ def scan(text: str) -> Dockerfile:
             comments.append(Comment(index + 1, stripped[1:].strip(_GO_SPACE)))
             index += 1
             continue
-        instruction, index = _read_instruction(lines, starts, index, stripped, first + len(line) - len(stripped), escape)
+        instruction, index = _read_instruction(lines, starts, index, stripped, first, escape)
         instructions.append(instruction)
         index += 1
     if not instructions:
@@ -196,15 +189,10 @@ def rescan(text: str, first_lines: Iterable[int], escape: str) -> list[Instructi
     found = []
     for number in first_lines:
         index = number - 1
-        line = lines[index].rstrip("\r")
-        first = starts[index]
-        if index == 0 and line.startswith(BOM):
-            line = line[1:]
-            first += 1
-        stripped = line.lstrip(_GO_SPACE)
+        stripped, first = _visible(lines, starts, index)
         if not stripped or stripped[0] == "#":
             raise CannotFix(f"no instruction starts at line {number}")
-        instruction, last = _read_instruction(lines, starts, index, stripped, first + len(line) - len(stripped), escape)
+        instruction, last = _read_instruction(lines, starts, index, stripped, first, escape)
         _check_line_lengths(lines[index : last + 1], index)
         found.append(instruction)
     return found
@@ -218,17 +206,26 @@ def _lines(text: str) -> tuple[list[str], list[int]]:
     return lines, list(accumulate(map((1).__add__, map(len, lines)), initial=0))
 
 
+def _visible(lines: list[str], starts: list[int], index: int) -> tuple[str, int]:
+    """Line `index` as BuildKit reads it for a new instruction or comment (without the BOM of the
+    first line, its CR and its leading blanks), and the file offset where that text starts."""
+    line = lines[index]
+    first = starts[index]
+    if index == 0 and line.startswith(BOM):
+        line = line[1:]
+        first += 1
+    line = line.rstrip("\r")
+    stripped = line.lstrip(_GO_SPACE)
+    return stripped, first + len(line) - len(stripped)
+
+
 def _read_instruction(
     lines: list[str], starts: list[int], index: int, stripped: str, first: int, escape: str
 ) -> tuple[Instruction, int]:
     """The instruction whose first line is lines[index], `stripped` of its leading blanks and
     starting at file offset `first`: its continuation lines joined, its heredocs read. Also
     returns the index of its last line."""
-    last = stripped[-1]
-    if last == escape or last == " " or last == "\t":
-        value, continued = _trim_continuation(stripped, escape)
-    else:
-        value, continued = stripped, False
+    value, continued = _trim_continuation(stripped, escape)
     first_index = index
     pieces = [(first, value)]
     count = len(lines)
@@ -238,11 +235,7 @@ def _read_instruction(
         visible = line.lstrip(_GO_SPACE)
         if not visible or visible[0] == "#":
             continue  # comment and empty lines inside a continuation are dropped
-        last = line[-1]
-        if last == escape or last == " " or last == "\t":
-            value, continued = _trim_continuation(line, escape)
-        else:
-            value, continued = line, False
+        value, continued = _trim_continuation(line, escape)
         pieces.append((starts[index], value))
     try:
         return _instruction(lines, starts, pieces, first_index, index, escape)
@@ -273,7 +266,11 @@ def _directive(line: str) -> tuple[str, str] | None:
 
 
 def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
-    """BuildKit's lineContinuationRegex: an escape, not itself escaped, then only spaces and tabs."""
+    """BuildKit's lineContinuationRegex on a line that is not empty: an escape, not itself
+    escaped, then only spaces and tabs."""
+    last = line[-1]
+    if last != escape and last != " " and last != "\t":
+        return line, False  # most lines: no continuation, no work
     trimmed = line.rstrip(" \t")
     if trimmed.endswith(escape) and (len(trimmed) == 1 or trimmed[-2] != escape):
         return trimmed[:-1], True
@@ -281,8 +278,9 @@ def _trim_continuation(line: str, escape: str) -> tuple[str, bool]:
 
 
 def _join(pieces: list[tuple[int, str]]) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
-    """The instruction's pieces (more than one) joined as BuildKit joins them, with the runs of characters that
-    are contiguous in the file: (line, where each run starts in it, where in the file)."""
+    """The instruction's pieces (more than one) joined as BuildKit joins them, with the runs of
+    characters that are contiguous in the file: (line, where each run starts in it, where in the
+    file)."""
     texts = [piece for _, piece in pieces if piece]
     if not texts:
         return "", (0,), (pieces[0][0],)

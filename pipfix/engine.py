@@ -142,7 +142,9 @@ def _run_violations(
         return
     # the instruction is what its text and the escape character make of it (heredoc bodies
     # included), wherever it stands
-    key = (source, escape, tuple(context.env.items()), context.cache_mounts, context.home, context.dialect, settings)
+    key = (
+        source, escape, tuple(context.env.items()), context.cache_mounts, context.home, context.dialect, settings
+    )
     relative = _memo.get(key)
     if relative is None:
         relative = tuple(
