@@ -57,6 +57,7 @@ class Analysis:
     settings: Settings
     result: Result | None  # None: the engine could not fix the document
     index: LspIndex
+    encoding: str  # of LSP positions, as negotiated at initialize
 
 
 class PipfixServer(LanguageServer):
@@ -126,7 +127,7 @@ class PipfixServer(LanguageServer):
         except Exception as error:  # CannotFix, InternalError, or a bug: never crash
             self.log(f"pipfix: cannot fix {uri}: {error}", types.MessageType.Warning)
             result = None
-        analysis = Analysis(text, settings, result, LspIndex(text))
+        analysis = Analysis(text, settings, result, LspIndex(text), self.encoding)
         self._analyses[uri] = analysis
         return analysis
 
@@ -143,11 +144,11 @@ class PipfixServer(LanguageServer):
             return None
 
     def position(self, analysis: Analysis, offset: int) -> types.Position:
-        line, character = analysis.index.position(offset, self.encoding)
+        line, character = analysis.index.position(offset, analysis.encoding)
         return types.Position(line=line, character=character)
 
     def offset(self, analysis: Analysis, position: types.Position) -> int:
-        return analysis.index.offset(position.line, position.character, self.encoding)
+        return analysis.index.offset(position.line, position.character, analysis.encoding)
 
     def finding_range(self, analysis: Analysis, finding: Finding) -> types.Range:
         end = word_end(analysis.text, finding.offset)
@@ -198,12 +199,10 @@ class PipfixServer(LanguageServer):
         if analysis.result is None:
             return []
         edits = []
-        encoding = self.encoding
         for edit in analysis.result.edits:
             if offsets is not None and edit.offset not in offsets:
                 continue
-            line, character = analysis.index.position(edit.offset, encoding)
-            position = types.Position(line=line, character=character)
+            position = self.position(analysis, edit.offset)
             edits.append(types.TextEdit(range=types.Range(start=position, end=position), new_text=edit.text))
         return edits
 
