@@ -28,7 +28,7 @@ import sys
 import time
 from pathlib import Path
 
-from run import TYPICAL  # the same typical Dockerfile head as benchmarks/run.py
+from run import FILLER, typical_dockerfile  # the same typical Dockerfile as benchmarks/run.py
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -39,27 +39,15 @@ TYPER_COMMAND = [
     sys.executable, "-c", "import sys; from pipfix.cli_app import run_app; sys.exit(run_app(sys.argv[1:]))"
 ]
 
-FILLER = [
-    "LABEL org.opencontainers.image.source=https://example.com/app",
-    "RUN useradd --create-home appuser",
-    "COPY --chown=appuser:appuser scripts/ /app/scripts/",
-    "EXPOSE 8000",
-    "RUN pip install gunicorn==22.0.0 uvicorn[standard]",
-    "HEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1",
-    "RUN mkdir -p /data && chown appuser /data",
-    "RUN uv pip install --system httpx",
-]
+# the filler of run.py with a pip and a uv call among it
+FILLER = (
+    *FILLER[:4], "RUN pip install gunicorn==22.0.0 uvicorn[standard]", *FILLER[4:], "RUN uv pip install --system httpx"
+)
 
 
 def dockerfile(lines: int) -> str:
     """A typical Dockerfile of `lines` lines with a pip or uv call every few lines."""
-    body = TYPICAL.splitlines()
-    i = 0
-    while len(body) < lines - 2:
-        body.append(FILLER[i % len(FILLER)])
-        i += 1
-    body += ["USER appuser", 'CMD ["gunicorn", "app:app"]']
-    return "\n".join(body) + "\n"
+    return typical_dockerfile(lines, FILLER)
 
 
 def cold_start(argv: list[str], stdin: bytes, runs: int) -> list[float]:

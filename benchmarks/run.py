@@ -60,20 +60,23 @@ RUN python -m pip install -e . && \\
 """
 
 
-def typical_dockerfile(lines: int = 60) -> str:
-    """A typical Dockerfile of about `lines` lines, with a few pip calls."""
+FILLER = (
+    "LABEL org.opencontainers.image.source=https://example.com/app",
+    "RUN useradd --create-home appuser",
+    "COPY --chown=appuser:appuser scripts/ /app/scripts/",
+    "EXPOSE 8000",
+    "HEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1",
+    "RUN mkdir -p /data && chown appuser /data",
+)
+
+
+def typical_dockerfile(lines: int = 60, filler: Sequence[str] = FILLER) -> str:
+    """A typical Dockerfile of about `lines` lines: TYPICAL (a few pip calls), then the filler
+    lines in turn, then USER and CMD."""
     body = TYPICAL.splitlines()
-    extra = [
-        "LABEL org.opencontainers.image.source=https://example.com/app",
-        "RUN useradd --create-home appuser",
-        "COPY --chown=appuser:appuser scripts/ /app/scripts/",
-        "EXPOSE 8000",
-        "HEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1",
-        "RUN mkdir -p /data && chown appuser /data",
-    ]
     i = 0
     while len(body) < lines - 2:
-        body.append(extra[i % len(extra)])
+        body.append(filler[i % len(filler)])
         i += 1
     body += ["USER appuser", 'CMD ["gunicorn", "app:app"]']
     return "\n".join(body) + "\n"
