@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .dockerfile import Dockerfile, Instruction
+from .wrappers import base_name
 
 
 class Setting(NamedTuple):
@@ -110,7 +111,7 @@ def _dialect(script: str) -> str:
         program = json.loads(script)[0]
     except (ValueError, IndexError, TypeError):
         return "posix"
-    name = str(program).replace("\\", "/").rsplit("/", 1)[-1].lower().removesuffix(".exe")
+    name = base_name(str(program))
     if name in ("powershell", "pwsh"):
         return "powershell"
     return "cmd" if name == "cmd" else "posix"

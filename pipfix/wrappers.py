@@ -43,8 +43,12 @@ def program_name(word: Word, variables: Mapping[str, str | None]) -> str | None:
         if len(tail) != 2 or any(c in tail[1] for c in "$`\"'\\"):
             return None
         value = tail[1]
-    name = value[-_NAME_MAX:].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower()
-    return name[:-4] if name.endswith(".exe") else name
+    return base_name(value)
+
+
+def base_name(path: str) -> str:
+    """The file name of a program's path (`/` or `\\` separated), lower case, without `.exe`."""
+    return path[-_NAME_MAX:].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower().removesuffix(".exe")
 
 
 _SUDO_VALUE_OPTIONS = frozenset("ugCDhprtUT")
