@@ -36,12 +36,17 @@ PIPFIX = [str(BIN / "pipfix")] if (BIN / "pipfix").exists() else [sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 # The typer command without the fast path in front of it (what every `pipfix -` cost before).
 TYPER_COMMAND = [
-    sys.executable, "-c", "import sys; from pipfix.cli_app import run_app; sys.exit(run_app(sys.argv[1:]))"
+    sys.executable,
+    "-c",
+    "import sys; from pipfix.cli_app import run_app; sys.exit(run_app(sys.argv[1:]))",
 ]
 
 # the filler of run.py with a pip and a uv call among it
 FILLER = (
-    *FILLER[:4], "RUN pip install gunicorn==22.0.0 uvicorn[standard]", *FILLER[4:], "RUN uv pip install --system httpx"
+    *FILLER[:4],
+    "RUN pip install gunicorn==22.0.0 uvicorn[standard]",
+    *FILLER[4:],
+    "RUN uv pip install --system httpx",
 )
 
 
@@ -139,7 +144,10 @@ def main() -> None:
     except ImportError:
         print("pygls is not installed (pip install 'pipfix[lsp]'): LSP row skipped", file=sys.stderr)
 
-    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
+    print(
+        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs,"
+        f" load {os.getloadavg()[0]:.1f}"
+    )
     width = max(len(name) for name, _ in rows)
     print(f"{'measure':<{width}}  {'median':>8}  {'min':>8}  {'max':>8}  runs")
     for name, times in rows:

@@ -111,7 +111,8 @@ def run_child(argv: Sequence[str], stdin: bytes | None = None) -> tuple[float, i
         done = subprocess.run(
             [sys.executable, "-c", _WRAPPER, *argv],
             stdin=feed if stdin is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE, check=True,
+            stdout=subprocess.PIPE,
+            check=True,
         )
     elapsed, status, peak = done.stdout.split()
     return float(elapsed), int(status), int(peak)
@@ -136,11 +137,11 @@ def fit(points: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     b = sxy / sxx if sxx else 0.0
     a = my - b * mx
     ss = sum((y - my) ** 2 for y in ys)
-    r2 = 1 - sum((y - a - b * x) ** 2 for x, y in zip(xs, ys)) / ss if ss else 1.0
+    r2 = 1 - sum((y - a - b * x) ** 2 for x, y in zip(xs, ys, strict=True)) / ss if ss else 1.0
     return b, a, r2
 
 
@@ -168,7 +169,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs (nproc), {model}, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{os.cpu_count()} CPUs (nproc), {model}, Python {platform.python_version()}, {system}"
 
 
 def corpus_paths() -> list[Path]:
@@ -204,21 +206,47 @@ def throughput(table: Table, paths: list[Path], repeat: int, hadolint_stride: in
             runs["hadolint"].append(total)
     default = statistics.median(runs["default"]) / n
     jobs1 = statistics.median(runs["jobs1"]) / n
-    table.add("throughput", f"pipfix --check, default jobs ({os.cpu_count()}), {n} files", f"{default * 1e3:.3f} ms/file", "<= 0.15 ms", default <= 0.15e-3)
+    table.add(
+        "throughput",
+        f"pipfix --check, default jobs ({os.cpu_count()}), {n} files",
+        f"{default * 1e3:.3f} ms/file",
+        "<= 0.15 ms",
+        default <= 0.15e-3,
+    )
     # the targets are for the default --jobs (issue 6): one worker is shown for comparison
     table.add("throughput", f"pipfix --check --jobs 1, {n} files", f"{jobs1 * 1e3:.3f} ms/file")
     result = {"files": n, "default_s": runs["default"], "jobs1_s": runs["jobs1"], "rss_kb": rss}
     if HADOLINT:
         hadolint = statistics.median(runs["hadolint"]) / len(sample)
-        table.add("throughput", f"hadolint, batches of {HADOLINT_BATCH}, {len(sample)} files", f"{hadolint * 1e3:.2f} ms/file")
+        table.add(
+            "throughput", f"hadolint, batches of {HADOLINT_BATCH}, {len(sample)} files", f"{hadolint * 1e3:.2f} ms/file"
+        )
         best = min(default, jobs1)
-        table.add("throughput", "ratio hadolint / pipfix (default jobs)", f"{hadolint / default:.0f}x", ">= 100x", hadolint / default >= 100)
+        table.add(
+            "throughput",
+            "ratio hadolint / pipfix (default jobs)",
+            f"{hadolint / default:.0f}x",
+            ">= 100x",
+            hadolint / default >= 100,
+        )
         table.add("throughput", "ratio hadolint / pipfix (--jobs 1)", f"{hadolint / jobs1:.0f}x")
         result.update(hadolint_s=runs["hadolint"], hadolint_files=len(sample), best=best)
     else:
         table.add("throughput", "hadolint not installed: skipped", "")
-    table.add("memory", "peak RSS, corpus --check --jobs 1", f"{rss['jobs1'] / 1024:.1f} MB", "< 100 MB", rss["jobs1"] < 100 * 1024)
-    table.add("memory", "peak RSS, corpus --check default jobs (parent)", f"{rss['default'] / 1024:.1f} MB", "< 100 MB", rss["default"] < 100 * 1024)
+    table.add(
+        "memory",
+        "peak RSS, corpus --check --jobs 1",
+        f"{rss['jobs1'] / 1024:.1f} MB",
+        "< 100 MB",
+        rss["jobs1"] < 100 * 1024,
+    )
+    table.add(
+        "memory",
+        "peak RSS, corpus --check default jobs (parent)",
+        f"{rss['default'] / 1024:.1f} MB",
+        "< 100 MB",
+        rss["default"] < 100 * 1024,
+    )
     return result
 
 
@@ -311,7 +339,7 @@ def per_file(table: Table, paths: list[Path], repeat: int) -> None:
         target.write_text("x")
 
     def writing() -> None:
-        for target, text in zip(targets, changed):
+        for target, text in zip(targets, changed, strict=False):
             write_atomically(target, text)
 
     times = {
@@ -325,15 +353,26 @@ def per_file(table: Table, paths: list[Path], repeat: int) -> None:
     }
     write_each = median_time(writing, 1) / max(len(targets), 1)
     shutil.rmtree(directory, ignore_errors=True)
-    rules = times["violations (stages+shell+rules)"] - times["shell parsing (commands)"] - times["stages (run_contexts)"]
+    rules = (
+        times["violations (stages+shell+rules)"] - times["shell parsing (commands)"] - times["stages (run_contexts)"]
+    )
     label = f"{n} corpus files" if paths else f"{n} generated files"
     for name, seconds in times.items():
         table.add("per-file", f"{name}, avg over {label}", f"{seconds / n * 1e6:.1f} us")
     table.add("per-file", "rules+invocation+cache (violations - shell - stages)", f"{rules / n * 1e6:.1f} us")
-    rest = times["whole fix()"] - times["prefilter (NUL + may_call_pip)"] - times["scanning (scan)"] - times["violations (stages+shell+rules)"]
+    rest = (
+        times["whole fix()"]
+        - times["prefilter (NUL + may_call_pip)"]
+        - times["scanning (scan)"]
+        - times["violations (stages+shell+rules)"]
+    )
     table.add("per-file", "self-check, findings, edits (fix - the above)", f"{rest / n * 1e6:.1f} us")
-    table.add("per-file", f"{len(candidates)} of {n} files mention pip/uv; fix() each", f"{(times['whole fix()']) / max(len(candidates), 1) * 1e6:.1f} us")
-    table.add("per-file", f"writing (write_atomically, fsync), per changed file", f"{write_each * 1e6:.0f} us")
+    table.add(
+        "per-file",
+        f"{len(candidates)} of {n} files mention pip/uv; fix() each",
+        f"{(times['whole fix()']) / max(len(candidates), 1) * 1e6:.1f} us",
+    )
+    table.add("per-file", "writing (write_atomically, fsync), per changed file", f"{write_each * 1e6:.0f} us")
     no_pip = no_pip_dockerfile()
     each = median_time(lambda: [engine.fix(no_pip) for _ in range(1000)], repeat) / 1000
     table.add("per-file", "no pip/uv, 60-line file, fix()", f"{each * 1e3:.4f} ms", "< 0.05 ms", each < 0.05e-3)
@@ -365,7 +404,7 @@ def scaling(table: Table, full: bool, paths: list[Path]) -> dict:
     for size in sizes:
         text = big_text(size)
         repeat = 5 if size <= 1_000_000 else 1
-        seconds = median_time(lambda: engine.fix(text), repeat)
+        seconds = median_time(lambda text=text: engine.fix(text), repeat)
         points.append((len(text) / 1e6, seconds))
         table.add("scaling", f"fix() in process, {len(text) / 1e6:g} MB file", f"{seconds * 1e3:.1f} ms")
     slope, _, r2 = fit(points)
@@ -373,7 +412,13 @@ def scaling(table: Table, full: bool, paths: list[Path]) -> dict:
     # time ~ size^k from 0.1 MB up (below, fixed costs dominate): k = 1 is linear, a quadratic
     # path gives 2
     exponent = fit([(math.log(mb), math.log(s)) for mb, s in points if mb >= 0.1])[0]
-    table.add("scaling", "growth exponent k (time ~ size^k), 0.1 MB and up", f"{exponent:.2f}", "linear (k < 1.1)", exponent < 1.1)
+    table.add(
+        "scaling",
+        "growth exponent k (time ~ size^k), 0.1 MB and up",
+        f"{exponent:.2f}",
+        "linear (k < 1.1)",
+        exponent < 1.1,
+    )
     # the largest file in a child process (peak RSS), and the largest the CLI accepts through it
     directory = Path(tempfile.mkdtemp(prefix="pipfix-bench-"))
     largest = sizes[-1]
@@ -418,7 +463,9 @@ def scaling(table: Table, full: bool, paths: list[Path]) -> dict:
         table.add("scaling", f"pipfix --check, tree of {count} files", f"{elapsed:.2f} s")
         shutil.rmtree(directory, ignore_errors=True)
     slope, intercept, r2 = fit(count_points)
-    table.add("scaling", "fitted slope, file count (r^2)", f"{slope * 1e3:.3f} ms/file (r2 {r2:.4f})", "linear", r2 > 0.98)
+    table.add(
+        "scaling", "fitted slope, file count (r^2)", f"{slope * 1e3:.3f} ms/file (r2 {r2:.4f})", "linear", r2 > 0.98
+    )
     table.add("scaling", "fitted intercept (process start)", f"{intercept * 1e3:.0f} ms")
     result["count_points"] = count_points
     return result
@@ -432,7 +479,13 @@ def latency(table: Table, repeat: int) -> None:
     baseline = statistics.median(run_child([sys.executable, "-c", "pass"])[0] for _ in range(repeat))
     times = [run_child([*PIPFIX, "--stdin-filename", "Dockerfile", "-"], data)[0] for _ in range(repeat)]
     cold = statistics.median(times)
-    table.add("latency", f"cold start `pipfix -`, 60-line file (median of {repeat})", f"{cold * 1e3:.0f} ms", "< 150 ms", cold < 0.150)
+    table.add(
+        "latency",
+        f"cold start `pipfix -`, 60-line file (median of {repeat})",
+        f"{cold * 1e3:.0f} ms",
+        "< 150 ms",
+        cold < 0.150,
+    )
     table.add("latency", "bare `python -c pass` on this machine", f"{baseline * 1e3:.0f} ms")
     import editor_latency  # benchmarks/editor_latency.py: a real LSP client over stdio
 
@@ -446,7 +499,9 @@ def latency(table: Table, repeat: int) -> None:
     table.add(
         "latency",
         f"`pipfix lsp` formatting, {lines}-line file, warm, after an edit (median of {runs})",
-        f"{warm * 1e3:.1f} ms", "< 5 ms", warm < 0.005,
+        f"{warm * 1e3:.1f} ms",
+        "< 5 ms",
+        warm < 0.005,
     )
     table.add("latency", "the same, first request after opening", f"{first * 1e3:.1f} ms")
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "CannotFix",
     "DEFAULT_SETTINGS",
+    "CannotFix",
     "Edit",
     "Finding",
     "InternalError",

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .invocation import PipInvocation
-from .wrappers import static_value
 from .stages import RunContext
+from .wrappers import static_value
 
 # pip reads these as booleans, and every one of them turns the cache off ("false" included).
 PIP_BOOLEANS = frozenset({"1", "0", "true", "false", "on", "off", "yes", "no", "y", "n", "t", "f"})

@@ -35,14 +35,18 @@ LSP_MISSING = "error: pipfix lsp needs pygls 2, an optional dependency: pip inst
 
 # The options the fast path understands: flags, and options taking one value.
 _FLAGS = {
-    "-w": "write", "--write": "write",
+    "-w": "write",
+    "--write": "write",
     "--check": "check",
     "--force-exclude": "force_exclude",
     "--isolated": "isolated",
     "--exit-non-zero-on-fix": "exit_non_zero_on_fix",
-    "-q": "quiet", "--quiet": "quiet",
-    "-s": "silent", "--silent": "silent",
-    "-v": "verbose", "--verbose": "verbose",
+    "-q": "quiet",
+    "--quiet": "quiet",
+    "-s": "silent",
+    "--silent": "silent",
+    "-v": "verbose",
+    "--verbose": "verbose",
 }
 _VALUED = {"--stdin-filename", "--config", "--strategy", "--ignore"}
 _STRATEGIES = ("flag", "env")
@@ -142,8 +146,12 @@ def _run_fast(options: dict) -> int:
         config=None if config is None else Path(config),
         isolated=bool(options.get("isolated")),
         exit_non_zero_on_fix=bool(options.get("exit_non_zero_on_fix")),
-        verbosity=Verbosity.SILENT if options.get("silent") else Verbosity.QUIET
-        if options.get("quiet") else Verbosity.VERBOSE if options.get("verbose")
+        verbosity=Verbosity.SILENT
+        if options.get("silent")
+        else Verbosity.QUIET
+        if options.get("quiet")
+        else Verbosity.VERBOSE
+        if options.get("verbose")
         else Verbosity.NORMAL,
     )
     return execute(invocation, data)

@@ -5,7 +5,7 @@ not the fast path (cli.py), because importing typer costs more than fixing a fil
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -64,14 +64,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
+
 @app.command(help=HELP, epilog=EXAMPLES)
 def pipfix(
     paths: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Argument(
             metavar="PATH",
-            help="Dockerfiles, or directories to search for them (default: .); "
-            "'-' reads standard input.",
+            help="Dockerfiles, or directories to search for them (default: .); '-' reads standard input.",
             show_default=False,
         ),
     ] = None,
@@ -83,26 +83,21 @@ def pipfix(
             help="Write nothing; print one line per finding, exit 1 if anything would change.",
         ),
     ] = False,
-    diff: Annotated[
-        bool, typer.Option("--diff", help="With --check: print the diff after the findings.")
-    ] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="With --check: print the diff after the findings.")] = False,
     exit_non_zero_on_fix: Annotated[
         bool,
-        typer.Option(
-            "--exit-non-zero-on-fix", help="With --write: exit 1 when a file was fixed."
-        ),
+        typer.Option("--exit-non-zero-on-fix", help="With --write: exit 1 when a file was fixed."),
     ] = False,
     strategy: Annotated[
-        Optional[Strategy],
+        Strategy | None,
         typer.Option(
             case_sensitive=False,
-            help="flag: add --no-cache-dir (the default); "
-            "env: prefix the call with PIP_NO_CACHE_DIR=1.",
+            help="flag: add --no-cache-dir (the default); env: prefix the call with PIP_NO_CACHE_DIR=1.",
             show_default=False,
         ),
     ] = None,
     ignore: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--ignore",
             metavar="CODE",
@@ -111,7 +106,7 @@ def pipfix(
         ),
     ] = None,
     exclude: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             metavar="PATTERN",
             help="Leave out paths matching this gitignore-style pattern; replaces the default "
@@ -120,7 +115,7 @@ def pipfix(
         ),
     ] = None,
     extend_exclude: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             metavar="PATTERN",
             help="Like --exclude, but adds to the excluded patterns. Repeatable.",
@@ -128,7 +123,7 @@ def pipfix(
         ),
     ] = None,
     respect_gitignore: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--respect-gitignore/--no-respect-gitignore",
             help="Skip what .gitignore files and .git/info/exclude ignore (the default).",
@@ -144,7 +139,7 @@ def pipfix(
         ),
     ] = False,
     stdin_filename: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             metavar="PATH",
             help="The name of standard input, for the configuration search, the excludes and "
@@ -153,16 +148,14 @@ def pipfix(
         ),
     ] = None,
     config: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             metavar="FILE",
             help="Use this configuration file (a pyproject.toml or a pipfix.toml) and no other.",
             show_default=False,
         ),
     ] = None,
-    isolated: Annotated[
-        bool, typer.Option("--isolated", help="Ignore every configuration file.")
-    ] = False,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")] = False,
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -172,7 +165,7 @@ def pipfix(
         ),
     ] = OutputFormat.TEXT,
     output_file: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--output-file",
             "-o",
@@ -182,7 +175,7 @@ def pipfix(
         ),
     ] = None,
     jobs: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--jobs",
             "-j",
@@ -205,18 +198,13 @@ def pipfix(
         ColorChoice,
         typer.Option(
             case_sensitive=False,
-            help="Color the diff: auto (on a terminal, unless NO_COLOR is set or "
-            "FORCE_COLOR is), always or never.",
+            help="Color the diff: auto (on a terminal, unless NO_COLOR is set or FORCE_COLOR is), always or never.",
         ),
     ] = ColorChoice.AUTO,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="Print only errors on stderr.")
-    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors on stderr.")] = False,
     silent: Annotated[
         bool,
-        typer.Option(
-            "--silent", "-s", help="Print nothing (but standard input's text); exit status only."
-        ),
+        typer.Option("--silent", "-s", help="Print nothing (but standard input's text); exit status only."),
     ] = False,
     verbose: Annotated[
         bool,
@@ -228,9 +216,7 @@ def pipfix(
     ] = False,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
-        ),
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Show the version and exit."),
     ] = False,
 ) -> None:
     paths = paths or ([STDIN] if stdin_filename is not None else ["."])
@@ -240,13 +226,11 @@ def pipfix(
     _check_usage(
         (write and check, "--check", "cannot be combined with --write"),
         (reading_stdin and len(paths) > 1, "PATH", "'-' (standard input) must be the only PATH"),
-        (stdin_filename is not None and not reading_stdin, "--stdin-filename",
-         "only with '-' (standard input)"),
+        (stdin_filename is not None and not reading_stdin, "--stdin-filename", "only with '-' (standard input)"),
         (diff and write, "--diff", "cannot be combined with --write"),
         (exit_non_zero_on_fix and not write, "--exit-non-zero-on-fix", "only with --write"),
         (machine_format and write, "--output-format", "only with --check or in preview"),
-        (machine_format and reading_stdin and not check, "--output-format",
-         "with standard input, only with --check"),
+        (machine_format and reading_stdin and not check, "--output-format", "with standard input, only with --check"),
         (diff and machine_format, "--diff", "only with the text output format"),
         (config is not None and isolated, "--config", "cannot be combined with --isolated"),
     )
@@ -273,8 +257,13 @@ def pipfix(
                 jobs=jobs,
                 max_size=max_size,
                 color=color,
-                verbosity=Verbosity.SILENT if silent else Verbosity.QUIET if quiet
-                else Verbosity.VERBOSE if verbose else Verbosity.NORMAL,
+                verbosity=Verbosity.SILENT
+                if silent
+                else Verbosity.QUIET
+                if quiet
+                else Verbosity.VERBOSE
+                if verbose
+                else Verbosity.NORMAL,
             )
         )
     )

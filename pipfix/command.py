@@ -9,7 +9,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ class Invocation:
 
     paths: Sequence[str]  # ["-"] for standard input
     mode: Mode = Mode.PREVIEW
-    overrides: Overrides = Overrides()
+    overrides: Overrides = field(default_factory=Overrides)
     force_exclude: bool = False
     stdin_filename: str | None = None
     config: Path | None = None
@@ -67,8 +67,10 @@ def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
     console = Console(invocation.verbosity, is_terminal=sys.stderr.isatty())
     stdin_filename = invocation.stdin_filename
     search_start = (
-        Path(os.path.abspath(stdin_filename)).parent if stdin_filename
-        else Path.cwd() if reading_stdin
+        Path(os.path.abspath(stdin_filename)).parent
+        if stdin_filename
+        else Path.cwd()
+        if reading_stdin
         else common_directory([Path(path) for path in invocation.paths])
     )
     try:
@@ -188,9 +190,7 @@ class Run:
         from .runner import process_files  # the engine: only once there is a file to fix
 
         # The texts, for the diffs and the machine formats' locations.
-        keep_results = (
-            self.mode is Mode.PREVIEW or self.diff or self.output_format is not OutputFormat.TEXT
-        )
+        keep_results = self.mode is Mode.PREVIEW or self.diff or self.output_format is not OutputFormat.TEXT
         return process_files(files, self.mode, self.settings, jobs, self.max_size, keep_results)
 
     def stdin(self, data: bytes, filename: str | None, filters: Filters) -> int:
@@ -198,12 +198,15 @@ class Run:
         nothing changed; on an error nothing on stdout and exit 2, so an editor keeps its
         buffer. An excluded (--force-exclude) or skip-file'd text comes back as it was."""
         name = filename or STDIN
-        if filename is not None and filters.force_exclude:
-            if reason := excluded(Path(filename), False, filters, Gitignore()):
-                self.console.detail(f"skipped {name}: {reason}")
-                if self.mode is not Mode.CHECK:
-                    self.output.write(data.decode("utf-8", "surrogateescape"))
-                return EXIT_OK
+        if (
+            filename is not None
+            and filters.force_exclude
+            and (reason := excluded(Path(filename), False, filters, Gitignore()))
+        ):
+            self.console.detail(f"skipped {name}: {reason}")
+            if self.mode is not Mode.CHECK:
+                self.output.write(data.decode("utf-8", "surrogateescape"))
+            return EXIT_OK
         if self.max_size is not None and len(data) > self.max_size:
             self.console.error(f"cannot fix {name}: too large ({len(data)} bytes; the limit is {self.max_size})")
             return EXIT_ERROR

@@ -74,9 +74,7 @@ def load_config(path: Path) -> Config:
     checked: dict[str, Any] = {}
     for key, value in values.items():
         if key not in KEYS:
-            raise ConfigError(
-                f"{path}: unknown key {key!r} in {table_name}; allowed keys: {', '.join(KEYS)}"
-            )
+            raise ConfigError(f"{path}: unknown key {key!r} in {table_name}; allowed keys: {', '.join(KEYS)}")
         parse, allowed = KEYS[key]
         try:
             checked[key.replace("-", "_")] = parse(value)
@@ -190,16 +188,9 @@ def resolve(overrides: Overrides, config: Config) -> Effective:
     `extend-exclude` add up (from both the file and the command line); `exclude` replaces."""
     strategy = overrides.strategy or config.strategy or DEFAULT_SETTINGS.strategy
     exclude = overrides.exclude if overrides.exclude is not None else config.exclude
-    patterns = (
-        (DEFAULT_EXCLUDE if exclude is None else exclude)
-        + config.extend_exclude
-        + overrides.extend_exclude
-    )
+    patterns = (DEFAULT_EXCLUDE if exclude is None else exclude) + config.extend_exclude + overrides.extend_exclude
     respect_gitignore = next(
-        value for value in (overrides.respect_gitignore, config.respect_gitignore, True)
-        if value is not None
+        value for value in (overrides.respect_gitignore, config.respect_gitignore, True) if value is not None
     )
-    settings = replace(
-        DEFAULT_SETTINGS, strategy=strategy, ignore=config.ignore | overrides.ignore
-    )
+    settings = replace(DEFAULT_SETTINGS, strategy=strategy, ignore=config.ignore | overrides.ignore)
     return Effective(settings, patterns, respect_gitignore)

@@ -131,9 +131,7 @@ def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
                     found.skipped.append(Skipped(str(path), reason))
                     continue
                 # Named, so searched: its contents are matched relative to it, not through it.
-                search_filters = replace(
-                    filters, root=Path(os.path.abspath(path)), respect_gitignore=False
-                )
+                search_filters = replace(filters, root=Path(os.path.abspath(path)), respect_gitignore=False)
             files += _search(str(path), search_filters, gitignore, found.skipped)
         elif filters.force_exclude and (reason := excluded(path, False, filters, gitignore)):
             found.skipped.append(Skipped(str(path), reason))
@@ -289,7 +287,5 @@ class Gitignore:
 
 def common_directory(paths: Sequence[Path]) -> Path:
     """The deepest directory that holds every path (a directory path holds itself)."""
-    directories = [
-        os.path.abspath(path if path.is_dir() else path.parent or ".") for path in paths
-    ]
+    directories = [os.path.abspath(path if path.is_dir() else path.parent or ".") for path in paths]
     return Path(os.path.commonpath(directories)) if directories else Path.cwd()

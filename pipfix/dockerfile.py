@@ -585,7 +585,7 @@ class _LexError(Exception):
 class _Words:
     """BuildKit's wordsStruct, keeping each word's span in the lexed text."""
 
-    __slots__ = ("found", "word", "in_word", "start", "end")
+    __slots__ = ("end", "found", "in_word", "start", "word")
 
     def __init__(self) -> None:
         self.found: list[tuple[str, int, int]] = []
@@ -620,7 +620,7 @@ class _ShellLexer:
     """BuildKit's shell word splitter (frontend/dockerfile/shell/lex.go) as its heredoc
     detection runs it: backslash escapes, no variable set, unset ones kept as written."""
 
-    __slots__ = ("text", "position", "raw_quotes", "raw_escapes")
+    __slots__ = ("position", "raw_escapes", "raw_quotes", "text")
 
     def __init__(self, text: str, raw_quotes: bool, raw_escapes: bool) -> None:
         self.text = text

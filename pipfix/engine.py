@@ -142,9 +142,7 @@ def _run_violations(
         return
     # the instruction is what its text and the escape character make of it (heredoc bodies
     # included), wherever it stands
-    key = (
-        source, escape, tuple(context.env.items()), context.cache_mounts, context.home, context.dialect, settings
-    )
+    key = (source, escape, tuple(context.env.items()), context.cache_mounts, context.home, context.dialect, settings)
     relative = _memo.get(key)
     if relative is None:
         relative = tuple(
@@ -193,8 +191,9 @@ def _setting_words(command: Command) -> Iterator[Word]:
         return
     name = command.words[0].text
     arguments = command.words[1:]
-    exports = name in ("export", "env", "sudo") or name in ("declare", "typeset") and any(
-        (word.text or "").startswith("-") and "x" in (word.text or "") for word in arguments
+    exports = name in ("export", "env", "sudo") or (
+        name in ("declare", "typeset")
+        and any((word.text or "").startswith("-") and "x" in (word.text or "") for word in arguments)
     )
     if exports:
         yield from (word for word in arguments if "=" in (word.text or "").lstrip("="))
@@ -226,7 +225,7 @@ def _self_check(
             raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
         found = (
             violation
-            for new, (_, context) in zip(news, edited)
+            for new, (_, context) in zip(news, edited, strict=True)
             for violation in _run_violations(new, context, fixed, before.escape, settings)
         )
     if any(v.fix is not None for v in _unsuppressed(found, settings, suppressed)):
@@ -238,8 +237,7 @@ def _self_check(
 def _shape(instructions: Iterable[Instruction]) -> list[tuple]:
     """What an edit must not change: each instruction's keyword, lines and flags."""
     return [
-        (i.keyword, i.onbuild, i.start_line, i.end_line, [(f.name, f.value) for f in i.flags])
-        for i in instructions
+        (i.keyword, i.onbuild, i.start_line, i.end_line, [(f.name, f.value) for f in i.flags]) for i in instructions
     ]
 
 

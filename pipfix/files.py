@@ -7,8 +7,8 @@ The guarantees (README, "Safety"):
   refused (`not valid UTF-8 at byte N`) and never written: the engine edits text, and splicing
   edits into undecodable bytes would be a second code path for a case real Dockerfiles do not
   have.
-- Only regular files are read, and none larger than MAX_SIZE (4 MiB). A FIFO is opened without blocking and refused, so it never
-  hangs a run; a directory or a device is refused too.
+- Only regular files are read, and none larger than MAX_SIZE (4 MiB). A FIFO is opened without
+  blocking and refused, so it never hangs a run; a directory or a device is refused too.
 - A write replaces the whole file at once: a temporary file in the same directory (hidden,
   `.NAME.*.pipfix`, never matched as a Dockerfile), written, flushed and fsynced, given the
   file's permission bits, then renamed over the file with `os.replace`. A reader sees the old
@@ -44,9 +44,7 @@ MAX_SIZE = 4 * 1024 * 1024
 
 # The errors with which creating the temporary file or renaming it fails where an in-place
 # rewrite may still work.
-_RENAME_IMPOSSIBLE = frozenset(
-    {errno.EACCES, errno.EPERM, errno.EROFS, errno.EBUSY, errno.EXDEV, errno.ENOTSUP}
-)
+_RENAME_IMPOSSIBLE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.EBUSY, errno.EXDEV, errno.ENOTSUP})
 
 
 class ChangedOnDisk(PipfixError):
@@ -142,9 +140,7 @@ def write_atomically(path: Path, text: str, snapshot: Snapshot | None = None) ->
         # The rename would replace a file its owner made read-only: refuse, as an editor would.
         raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)")
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX
-        )
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX)
     except OSError as error:
         if error.errno not in _RENAME_IMPOSSIBLE:
             raise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .shell import Command, Word
@@ -71,7 +70,7 @@ def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) 
     index, wrapping = unwrapped
     program = words[index]
     name = program_name(program, variables)
-    if name is not None and _PIP_NAME.fullmatch(name) or name is None and _is_pip_variable(program):
+    if (name is not None and _PIP_NAME.fullmatch(name)) or (name is None and _is_pip_variable(program)):
         return _pip_call(command, program, index + 1, wrapping)
     if name == "uv":
         return _uv_call(command, program, index + 1, wrapping)
@@ -190,9 +189,9 @@ def _uv_call(command, program, index, wrapping: Wrapping) -> PipInvocation | Non
             index += 1
             continue
         if (
-            chain[:1] == ["pip"] and value in UV_PIP_SUBCOMMANDS
-            or chain[:1] == ["tool"] and value in UV_TOOL_SUBCOMMANDS
-            or len(chain) == 1 and value in UV_SUBCOMMANDS
+            (chain[:1] == ["pip"] and value in UV_PIP_SUBCOMMANDS)
+            or (chain[:1] == ["tool"] and value in UV_TOOL_SUBCOMMANDS)
+            or (len(chain) == 1 and value in UV_SUBCOMMANDS)
         ):
             subcommand = words[index]
         else:
@@ -203,7 +202,7 @@ def _uv_call(command, program, index, wrapping: Wrapping) -> PipInvocation | Non
     no_cache = cache_dir = None
     for position, word in enumerate(arguments):
         value = word.text
-        if value in ("--no-cache", "--no-cache-dir") or value is not None and _is_short_no_cache(value):
+        if value in ("--no-cache", "--no-cache-dir") or (value is not None and _is_short_no_cache(value)):
             no_cache = word
         elif value == "--cache-dir" and position + 1 < len(arguments):
             cache_dir = arguments[position + 1]

@@ -272,9 +272,7 @@ def build_server() -> PipfixServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(
-            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False
-        ),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
     )
     def code_action(ls: PipfixServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
@@ -296,9 +294,7 @@ def build_server() -> PipfixServer:
                 diagnostic_range = ls.finding_range(analysis, finding)
                 matching = [d for d in sent if d.code == finding.code and d.range == diagnostic_range]
                 position = ls.position(analysis, finding.fix.offset)
-                edit = types.TextEdit(
-                    range=types.Range(start=position, end=position), new_text=finding.fix.text
-                )
+                edit = types.TextEdit(range=types.Range(start=position, end=position), new_text=finding.fix.text)
                 actions.append(
                     types.CodeAction(
                         title=f"pipfix: insert {finding.fix.text.strip()!r} ({finding.code})",

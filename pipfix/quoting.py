@@ -33,9 +33,7 @@ def single_quoted(source: str, start: int, end: int) -> Decoded:
     )
 
 
-def double_quoted(
-    source: str, start: int, end: int, expansions: Sequence[tuple[int, int]]
-) -> Decoded:
+def double_quoted(source: str, start: int, end: int, expansions: Sequence[tuple[int, int]]) -> Decoded:
     """The shell string `"…"` at source[start:end]. `expansions` are the source spans of its
     `$…` and backtick parts: the outer shell replaces them, so they are copied as they are and
     reported as dynamic."""
@@ -70,9 +68,7 @@ def double_quoted(
     return Decoded("".join(chars), starts, ends, start + 1, stop, tuple(dynamic))
 
 
-_JSON_ESCAPES = {
-    '"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"
-}
+_JSON_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
 _JSON_SPACE = " \t\n\r"
 
@@ -189,9 +185,11 @@ def unquote_word(raw: str) -> str | None:
             elif i + 1 == n:
                 out.append(char)
             i += 2
-        elif char == "`" or (char == "$" and i + 1 < n and raw[i + 1] not in " \t\n"):
-            return None
-        elif char in "<>" and raw.startswith("(", i + 1):
+        elif (
+            char == "`"
+            or (char == "$" and i + 1 < n and raw[i + 1] not in " \t\n")
+            or (char in "<>" and raw.startswith("(", i + 1))
+        ):
             return None
         else:
             out.append(char)

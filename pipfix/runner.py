@@ -107,9 +107,7 @@ def process_files(
     """Each file's Outcome, in the order of `paths` whether or not they run in parallel. Files
     larger than `max_size` bytes (None: no limit) are refused unread. `keep_results`: the
     outcomes carry their Result (see Outcome.result)."""
-    work = partial(
-        process_file, mode=mode, settings=settings, max_size=max_size, keep_result=keep_results
-    )
+    work = partial(process_file, mode=mode, settings=settings, max_size=max_size, keep_result=keep_results)
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         yield from map(work, paths)
         return

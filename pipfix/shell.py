@@ -116,9 +116,7 @@ class _DecodedMap(NamedTuple):
 
     def before(self, script_index: int) -> int:
         starts = self.decoded.starts
-        return self.outer.before(
-            starts[script_index] if script_index < len(starts) else self.decoded.content_end
-        )
+        return self.outer.before(starts[script_index] if script_index < len(starts) else self.decoded.content_end)
 
     def after(self, script_index: int) -> int:
         ends = self.decoded.ends
@@ -130,7 +128,7 @@ class _DecodedMap(NamedTuple):
 class _Variables:
     """The shell variables and exported variables of one shell process, updated in source order."""
 
-    __slots__ = ("shell", "exported", "_view")
+    __slots__ = ("_view", "exported", "shell")
 
     def __init__(self, exported: Mapping[str, str | None]) -> None:
         self.exported = dict(exported)
@@ -218,9 +216,7 @@ class _Script:
         # a script that is one run of the file (a one-line RUN, a heredoc body): a word's file
         # offsets are its script indices plus this shift
         self._shift = (
-            positions.file_starts[0]
-            if isinstance(positions, OffsetMap) and len(positions.file_starts) == 1
-            else None
+            positions.file_starts[0] if isinstance(positions, OffsetMap) and len(positions.file_starts) == 1 else None
         )
 
     def commands(self, dialect: str) -> Iterator[Command]:
@@ -267,9 +263,7 @@ class _Script:
             descend = yield from self._command(body, redirects, self._span(extent))
             stack.extend((child, depth + 1) for child in reversed(descend))
 
-    def _command(
-        self, node: Node, redirects: Sequence[Node], extent: tuple[int, int]
-    ) -> Iterator[Command]:
+    def _command(self, node: Node, redirects: Sequence[Node], extent: tuple[int, int]) -> Iterator[Command]:
         """Yields the command of `node`; returns what to walk into next."""
         assignment_spans: list[tuple[int, int]] = []
         groups: list[list] = []  # [start, end, nodes]: adjacent nodes form one word
@@ -305,9 +299,7 @@ class _Script:
             return descend
         words = tuple([self._word(start, end) for start, end, _ in groups])
         assignments = dict(_assignment(w) for w in assignment_words)
-        command = Command(
-            words, assignments, assignment_words, self.variables.view(), False, "", True
-        )
+        command = Command(words, assignments, assignment_words, self.variables.view(), False, "", True)
         self.extents.append((*extent, command))
         yield command
         self.variables.apply(words)
@@ -345,11 +337,7 @@ class _Script:
         if kind == "raw_string":
             return quoting.single_quoted(self.text, start, end)
         if kind == "string":
-            expansions = [
-                self._span(child)
-                for child in nodes[0].named_children
-                if child.type != "string_content"
-            ]
+            expansions = [self._span(child) for child in nodes[0].named_children if child.type != "string_content"]
             return quoting.double_quoted(self.text, start, end, expansions)
         return None
 
@@ -402,8 +390,8 @@ class _Script:
                     self.variables.assign(word)
                 continue
             words = tuple(self._fallback_word(*span, dialect) for span in spans)
-            confident = trusted and balanced and all(
-                _SAFE_WORDS[dialect].fullmatch(w.raw) for w in (*assignment_words, *words)
+            confident = (
+                trusted and balanced and all(_SAFE_WORDS[dialect].fullmatch(w.raw) for w in (*assignment_words, *words))
             )
             command = Command(
                 words,

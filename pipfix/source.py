@@ -20,7 +20,7 @@ class LineIndex:
     character). Columns count code points; on line 1 a BOM is not counted.
     """
 
-    __slots__ = ("_line_starts", "_bom")
+    __slots__ = ("_bom", "_line_starts")
 
     def __init__(self, text: str) -> None:
         starts = [0]
@@ -102,7 +102,7 @@ class LspIndex:
     characters are 0-based, characters count code units of the negotiated position encoding
     (UTF-16 unless the client offered another)."""
 
-    __slots__ = ("_text", "_line_starts")
+    __slots__ = ("_line_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text

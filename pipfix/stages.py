@@ -195,7 +195,7 @@ def _word_value(word: str, env: Mapping[str, str]) -> str:
             index += 2
             plain_start = index
             continue
-        if quote is None and char in "\"'" or char == quote:
+        if (quote is None and char in "\"'") or char == quote:
             segment = word[plain_start:index]
             out.append(segment if quote == "'" else _expand(segment, env))
             quote = None if char == quote else char

@@ -108,7 +108,9 @@ def unwrap(
                     break
                 if option in ("-E", "--preserve-env") or option.startswith("--preserve-env="):
                     preserve = True
-                elif option in _SUDO_LONG_VALUE_OPTIONS or not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS:
+                elif option in _SUDO_LONG_VALUE_OPTIONS or (
+                    not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS
+                ):
                     index += 1
             index = _take_assignments(words, index, wrapping.env)
             wrapping.env_reachable = wrapping.env_reachable and preserve
@@ -155,7 +157,7 @@ def unwrap(
             while index < len(words) and (words[index].text or "").startswith("-"):
                 option = words[index].text
                 index += 1
-                if len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS or option in _XARGS_LONG_VALUE_OPTIONS:
+                if (len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS) or option in _XARGS_LONG_VALUE_OPTIONS:
                     index += 1
         elif name == "find":
             commands = [k + 1 for k in range(index, len(words)) if words[k].text in _FIND_EXEC]

@@ -17,11 +17,7 @@ import pipfix
 SOURCE_ROOT = Path(pipfix.__file__).resolve().parent.parent
 INSTALLED_SCRIPT = shutil.which("pipfix", path=sysconfig.get_path("scripts"))
 # No color and no configuration from the environment the tests run in.
-CLEAN_ENV = {
-    key: value
-    for key, value in os.environ.items()
-    if key not in ("NO_COLOR", "FORCE_COLOR", "TERM")
-}
+CLEAN_ENV = {key: value for key, value in os.environ.items() if key not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
 
 
 PYTHON_M_PIPFIX = [sys.executable, "-m", "pipfix"]

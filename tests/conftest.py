@@ -19,7 +19,5 @@ _COMMON = {
 }
 
 settings.register_profile("dev", max_examples=300, **_COMMON)
-settings.register_profile(
-    "ci", max_examples=4000, derandomize=True, database=None, print_blob=True, **_COMMON
-)
+settings.register_profile("ci", max_examples=4000, derandomize=True, database=None, print_blob=True, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -119,14 +119,9 @@ def test_write_fixes_in_place_and_keeps_the_mode(run, tmp_path):
 
 
 def test_write_keeps_bom_and_crlf(run, tmp_path):
-    dockerfile = write(
-        tmp_path / "Dockerfile", "\ufeffFROM python:3.12\r\nRUN pip install flask\r\n"
-    )
+    dockerfile = write(tmp_path / "Dockerfile", "\ufeffFROM python:3.12\r\nRUN pip install flask\r\n")
     assert run("-w", "Dockerfile").returncode == 0
-    assert (
-        dockerfile.read_bytes()
-        == "\ufeffFROM python:3.12\r\nRUN pip install --no-cache-dir flask\r\n".encode()
-    )
+    assert dockerfile.read_bytes() == "\ufeffFROM python:3.12\r\nRUN pip install --no-cache-dir flask\r\n".encode()
 
 
 def test_write_leaves_an_unchanged_file_alone(run, tmp_path):
@@ -505,9 +500,7 @@ def test_ignore_a_rule_on_the_command_line(run, tmp_path):
     assert (process.returncode, process.stdout) == (0, b"")
 
 
-@pytest.mark.parametrize(
-    "mode", [["--check"], [], ["--check", "--diff"], ["--check", "--output-format", "json"]]
-)
+@pytest.mark.parametrize("mode", [["--check"], [], ["--check", "--diff"], ["--check", "--output-format", "json"]])
 def test_many_files_in_parallel_give_the_same_sorted_output(run, tmp_path, mode):
     count = PARALLEL_THRESHOLD + 16
     for number in range(count):
@@ -526,7 +519,10 @@ def test_many_files_in_parallel_give_the_same_sorted_output(run, tmp_path, mode)
 def test_import_pipfix_loads_no_command_line_dependency():
     code = "import sys, pipfix; print(sorted({'typer', 'click', 'difflib', 'pathspec'} & set(sys.modules)))"
     process = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
         env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
     )
     assert process.stdout == "[]\n"
@@ -543,12 +539,8 @@ MANY_CALLS = "FROM python:3.12\n" + "RUN pip install flask\n" * 300  # a 30 KB d
 
 
 @pytest.mark.parametrize("unbuffered", ["", "1"])  # PYTHONUNBUFFERED=1: stdout is a raw file
-@pytest.mark.parametrize(
-    "args", [["-q", "--jobs", "2", "."], ["-q", "--check", "--jobs", "1", "."], ["-"]]
-)
-def test_a_reader_that_goes_away_ends_the_run_with_141_and_no_traceback(
-    command, tmp_path, args, unbuffered
-):
+@pytest.mark.parametrize("args", [["-q", "--jobs", "2", "."], ["-q", "--check", "--jobs", "1", "."], ["-"]])
+def test_a_reader_that_goes_away_ends_the_run_with_141_and_no_traceback(command, tmp_path, args, unbuffered):
     """As a process killed by SIGPIPE ends (`cat`, `git log`): the shell's status for it, no
     traceback, no waiting for the files not started yet. The output is far larger than a pipe
     holds, so the reader closes it with most still unwritten."""

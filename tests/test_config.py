@@ -57,7 +57,7 @@ def test_the_closest_file_wins_and_files_are_not_merged(run, repo):
 
 def test_a_pyproject_without_tool_pipfix_is_passed_over(run, repo):
     write(repo / "pipfix.toml", 'strategy = "env"\n')
-    write(repo / "sub" / "pyproject.toml", '[tool.black]\nline-length = 100\n')
+    write(repo / "sub" / "pyproject.toml", "[tool.black]\nline-length = 100\n")
     assert fixed_text(run, repo) == FLASK_ENV
 
 
@@ -148,18 +148,19 @@ def test_respect_gitignore_key(run, repo):
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('strategi = "env"\n',
-         "unknown key 'strategi' in the file; allowed keys: strategy, exclude, extend-exclude, "
-         "ignore, respect-gitignore"),
+        (
+            'strategi = "env"\n',
+            "unknown key 'strategi' in the file; allowed keys: strategy, exclude, extend-exclude, "
+            "ignore, respect-gitignore",
+        ),
         ('strategy = "both"\n', "bad value for 'strategy': 'both'; allowed: 'flag' or 'env'"),
         ("strategy = 1\n", "bad value for 'strategy': 1; allowed: 'flag' or 'env'"),
-        ('exclude = "vendor/"\n',
-         "bad value for 'exclude': 'vendor/'; allowed: a list of gitignore-style patterns"),
-        ('ignore = ["PIP999"]\n',
-         "bad value for 'ignore': ['PIP999']; allowed: a list of rule codes among PIP001, "
-         "PIP002, PIP003, PIP004"),
-        ('respect-gitignore = "yes"\n',
-         "bad value for 'respect-gitignore': 'yes'; allowed: true or false"),
+        ('exclude = "vendor/"\n', "bad value for 'exclude': 'vendor/'; allowed: a list of gitignore-style patterns"),
+        (
+            'ignore = ["PIP999"]\n',
+            "bad value for 'ignore': ['PIP999']; allowed: a list of rule codes among PIP001, PIP002, PIP003, PIP004",
+        ),
+        ('respect-gitignore = "yes"\n', "bad value for 'respect-gitignore': 'yes'; allowed: true or false"),
     ],
 )
 def test_errors_name_the_file_the_key_and_what_is_allowed(run, repo, content, expected):

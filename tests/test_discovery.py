@@ -62,8 +62,15 @@ def test_every_name_pattern_in_any_case(run, tmp_path, name):
 
 @pytest.mark.parametrize(
     "name",
-    ["Dockerfile.dockerignore", "Containerfile.containerignore", "Dockerfilex", "myDockerfile",
-     "Dockerfile-dev", "notes.txt", "docker-compose.yml"],
+    [
+        "Dockerfile.dockerignore",
+        "Containerfile.containerignore",
+        "Dockerfilex",
+        "myDockerfile",
+        "Dockerfile-dev",
+        "notes.txt",
+        "docker-compose.yml",
+    ],
 )
 def test_other_names_are_not_searched(run, tmp_path, name):
     make_tree(tmp_path, [name])
@@ -73,8 +80,9 @@ def test_other_names_are_not_searched(run, tmp_path, name):
 
 
 def test_hidden_directories_are_searched_but_not_git(run, tmp_path):
-    make_tree(tmp_path, [".devcontainer/Dockerfile", ".github/docker/Dockerfile", ".git/Dockerfile",
-                         "sub/.git/Dockerfile"])
+    make_tree(
+        tmp_path, [".devcontainer/Dockerfile", ".github/docker/Dockerfile", ".git/Dockerfile", "sub/.git/Dockerfile"]
+    )
     assert reported(run("--check")) == [".devcontainer/Dockerfile", ".github/docker/Dockerfile"]
 
 
@@ -87,16 +95,23 @@ def test_output_is_sorted_and_each_file_once(run, tmp_path):
 def test_files_are_sorted_as_paths_are_component_by_component(tmp_path, monkeypatch):
     """Strings, in the order and spelling of sorted(set(map(Path, ...))): `a/b` before `a.b`
     ('/' sorts after '.' in a string, not between components), no `./` from a search of `.`."""
-    names = ["a/Dockerfile", "a.b/Dockerfile", "a-b/Dockerfile", "a/b/Dockerfile", "ab/Dockerfile",
-             "B/Dockerfile", "a b/Dockerfile", "a/Dockerfile.dev", "Dockerfile"]
+    names = [
+        "a/Dockerfile",
+        "a.b/Dockerfile",
+        "a-b/Dockerfile",
+        "a/b/Dockerfile",
+        "ab/Dockerfile",
+        "B/Dockerfile",
+        "a b/Dockerfile",
+        "a/Dockerfile.dev",
+        "Dockerfile",
+    ]
     make_tree(tmp_path, names)
     monkeypatch.chdir(tmp_path)
     filters = Filters(root=tmp_path, exclude=DEFAULT_EXCLUDE)
     found = discover([Path("."), Path("a/./Dockerfile"), Path("a.b")], filters)
     assert found.files == [str(path) for path in sorted(set(map(Path, names)))]
-    assert discover([Path("a")], filters).files == [
-        "a/Dockerfile", "a/Dockerfile.dev", "a/b/Dockerfile"
-    ]
+    assert discover([Path("a")], filters).files == ["a/Dockerfile", "a/Dockerfile.dev", "a/b/Dockerfile"]
 
 
 # --- .gitignore ---
@@ -107,17 +122,20 @@ def test_gitignore_files_in_a_repository(run, tmp_path):
     write(tmp_path / ".gitignore", "build/\n*.local.Dockerfile\n")
     write(tmp_path / "app" / ".gitignore", "!keep.local.Dockerfile\ngenerated/\n")
     write(tmp_path / ".git" / "info" / "exclude", "scratch/\n")
-    make_tree(tmp_path, [
-        "Dockerfile",
-        "build/Dockerfile",
-        "sub/build/Dockerfile",
-        "x.local.Dockerfile",
-        "app/keep.local.Dockerfile",
-        "app/other.local.Dockerfile",
-        "app/generated/Dockerfile",
-        "generated/Dockerfile",
-        "scratch/Dockerfile",
-    ])
+    make_tree(
+        tmp_path,
+        [
+            "Dockerfile",
+            "build/Dockerfile",
+            "sub/build/Dockerfile",
+            "x.local.Dockerfile",
+            "app/keep.local.Dockerfile",
+            "app/other.local.Dockerfile",
+            "app/generated/Dockerfile",
+            "generated/Dockerfile",
+            "scratch/Dockerfile",
+        ],
+    )
     assert reported(run("--check")) == [
         "Dockerfile",
         "app/keep.local.Dockerfile",
@@ -152,27 +170,23 @@ def test_verbose_names_the_ignoring_file(run, tmp_path):
 
 
 def test_default_excludes(run, tmp_path):
-    make_tree(tmp_path, [".venv/Dockerfile", "node_modules/pkg/Dockerfile", ".tox/py/Dockerfile",
-                         "app/Dockerfile"])
+    make_tree(tmp_path, [".venv/Dockerfile", "node_modules/pkg/Dockerfile", ".tox/py/Dockerfile", "app/Dockerfile"])
     assert reported(run("--check")) == ["app/Dockerfile"]
 
 
 def test_exclude_replaces_the_defaults_and_extend_exclude_adds(run, tmp_path):
-    make_tree(tmp_path, [".venv/Dockerfile", "app/Dockerfile", "vendor/Dockerfile",
-                         "app/test.Dockerfile"])
+    make_tree(tmp_path, [".venv/Dockerfile", "app/Dockerfile", "vendor/Dockerfile", "app/test.Dockerfile"])
     assert reported(run("--check", "--exclude", "vendor")) == [
-        ".venv/Dockerfile", "app/Dockerfile", "app/test.Dockerfile"
+        ".venv/Dockerfile",
+        "app/Dockerfile",
+        "app/test.Dockerfile",
     ]
-    assert reported(run("--check", "--extend-exclude", "vendor/", "--extend-exclude", "test.*")) == [
-        "app/Dockerfile"
-    ]
+    assert reported(run("--check", "--extend-exclude", "vendor/", "--extend-exclude", "test.*")) == ["app/Dockerfile"]
 
 
 def test_anchored_and_negated_patterns(run, tmp_path):
-    make_tree(tmp_path, ["docker/Dockerfile", "app/docker/Dockerfile", "ci.Dockerfile",
-                         "prod.Dockerfile"])
-    process = run("--check", "--exclude", "/docker/", "--exclude", "*.Dockerfile",
-                  "--exclude", "!prod.Dockerfile")
+    make_tree(tmp_path, ["docker/Dockerfile", "app/docker/Dockerfile", "ci.Dockerfile", "prod.Dockerfile"])
+    process = run("--check", "--exclude", "/docker/", "--exclude", "*.Dockerfile", "--exclude", "!prod.Dockerfile")
     assert reported(process) == ["app/docker/Dockerfile", "prod.Dockerfile"]
 
 
@@ -195,14 +209,29 @@ def test_force_exclude_on_a_named_directory(run, tmp_path):
 
 @pytest.mark.parametrize(("args", "stdout"), [([], FLASK.encode()), (["--check"], b"")])
 def test_an_excluded_stdin_filename_is_passed_through(run, args, stdout):
-    process = run(*args, "--force-exclude", "--extend-exclude", "vendor/",
-                  "--stdin-filename", "vendor/Dockerfile", "-", stdin=FLASK.encode())
+    process = run(
+        *args,
+        "--force-exclude",
+        "--extend-exclude",
+        "vendor/",
+        "--stdin-filename",
+        "vendor/Dockerfile",
+        "-",
+        stdin=FLASK.encode(),
+    )
     assert (process.returncode, process.stdout, process.stderr) == (0, stdout, b"")
 
 
 def test_a_kept_stdin_filename_is_fixed(run):
-    process = run("--force-exclude", "--extend-exclude", "vendor/",
-                  "--stdin-filename", "app/Dockerfile", "-", stdin=FLASK.encode())
+    process = run(
+        "--force-exclude",
+        "--extend-exclude",
+        "vendor/",
+        "--stdin-filename",
+        "app/Dockerfile",
+        "-",
+        stdin=FLASK.encode(),
+    )
     assert (process.returncode, process.stdout) == (0, FLASK_FLAG.encode())
 
 

@@ -134,9 +134,7 @@ FLAGS = [
 
 # (delimiter, strip_tabs, quoted, marker in the script, body)
 HEREDOCS = [
-    pytest.param(
-        "RUN <<EOF\npip install x\nEOF\n", [("EOF", False, False, "<<EOF", "pip install x\n")], id="heredoc"
-    ),
+    pytest.param("RUN <<EOF\npip install x\nEOF\n", [("EOF", False, False, "<<EOF", "pip install x\n")], id="heredoc"),
     pytest.param(
         "RUN <<EOF python3\nprint(1)\nEOF\n", [("EOF", False, False, "<<EOF", "print(1)\n")], id="heredoc program"
     ),
@@ -157,15 +155,21 @@ HEREDOCS = [
         id="heredocs on a continued line",
     ),
     pytest.param(
-        "RUN <<EOF\r\npip install x\r\nEOF\r\n", [("EOF", False, False, "<<EOF", "pip install x\r\n")], id="heredoc CRLF"
+        "RUN <<EOF\r\npip install x\r\nEOF\r\n",
+        [("EOF", False, False, "<<EOF", "pip install x\r\n")],
+        id="heredoc CRLF",
     ),
     pytest.param("RUN <<EOF\nx\nEOF", [("EOF", False, False, "<<EOF", "x\n")], id="delimiter without newline"),
     pytest.param("RUN <<EOF\nEOF\n", [("EOF", False, False, "<<EOF", "")], id="empty body"),
-    pytest.param("RUN <<EOF\nEOF \n EOF\nEOF\n", [("EOF", False, False, "<<EOF", "EOF \n EOF\n")], id="exact delimiter"),
+    pytest.param(
+        "RUN <<EOF\nEOF \n EOF\nEOF\n", [("EOF", False, False, "<<EOF", "EOF \n EOF\n")], id="exact delimiter"
+    ),
     pytest.param("RUN 3<<EOF cat <&3\nx\nEOF\n", [("EOF", False, False, "3<<EOF", "x\n")], id="file descriptor"),
     pytest.param("COPY <<EOF /etc/x\nhi\nEOF\n", [("EOF", False, False, "<<EOF", "hi\n")], id="COPY heredoc"),
     pytest.param(
-        "ONBUILD RUN <<EOF\npip install x\nEOF\n", [("EOF", False, False, "<<EOF", "pip install x\n")], id="ONBUILD heredoc"
+        "ONBUILD RUN <<EOF\npip install x\nEOF\n",
+        [("EOF", False, False, "<<EOF", "pip install x\n")],
+        id="ONBUILD heredoc",
     ),
     pytest.param('RUN echo "<<EOF"\n', [], id="quoted marker"),
     pytest.param("RUN cat <<<EOF\n", [], id="here-string"),
@@ -182,12 +186,20 @@ DIRECTIVES = [
         (
             "`",
             {"syntax": "docker/dockerfile:1", "escape": "`", "check": "skip=all"},
-            [(1, "syntax=docker/dockerfile:1"), (2, "Escape = `"), (3, "check=skip=all"), (5, "pipfix: ignore"), (9, "after")],
+            [
+                (1, "syntax=docker/dockerfile:1"),
+                (2, "Escape = `"),
+                (3, "check=skip=all"),
+                (5, "pipfix: ignore"),
+                (9, "after"),
+            ],
         ),
         id="directives and comments",
     ),
     pytest.param(
-        "# hello\n# escape=`\nRUN a\n", ("\\", {}, [(1, "hello"), (2, "escape=`")]), id="a plain comment ends directives"
+        "# hello\n# escape=`\nRUN a\n",
+        ("\\", {}, [(1, "hello"), (2, "escape=`")]),
+        id="a plain comment ends directives",
     ),
     pytest.param("\n# escape=`\nRUN a\n", ("\\", {}, [(2, "escape=`")]), id="an empty line ends directives"),
     pytest.param("RUN a\n# escape=`\n", ("\\", {}, [(2, "escape=`")]), id="directive after an instruction"),
@@ -225,7 +237,9 @@ REJECTED = [
 ]
 
 HAND_TEXTS = {
-    case.id: case.values[0] for table in (INSTRUCTIONS, EXEC_FORMS, FLAGS, HEREDOCS, DIRECTIVES, SPANS, REJECTED) for case in table
+    case.id: case.values[0]
+    for table in (INSTRUCTIONS, EXEC_FORMS, FLAGS, HEREDOCS, DIRECTIVES, SPANS, REJECTED)
+    for case in table
 }
 assert len(HAND_TEXTS) == sum(map(len, (INSTRUCTIONS, EXEC_FORMS, FLAGS, HEREDOCS, DIRECTIVES, SPANS, REJECTED)))
 
@@ -305,11 +319,53 @@ def test_rejected(text: str, message: str) -> None:
 
 _PIECES = st.sampled_from(
     [
-        "RUN ", "run ", "COPY ", "ONBUILD ", "ENV ", "CMD ", "FROM x", "pip install x", "--mount=type=cache ", "--a ",
-        "<<EOF", "<<-EOF", "<<'E'", " EOF", "EOF", "\tEOF", "E", "\n", "\r\n", "\r", "\\", "`", "\\\n", "`\n", " ", "\t",
-        "#", "# escape=`\n", "# escape=\\\n", "# syntax=x\n", '"', "'", "$", "${a:-b}", "${", "[", "]", '["a"]', "[1]",
-        "=", "a=b", "\ufeff", "\x00", "\u00a0", "\u2028", "é",
-    ]  # fmt: skip
+        "RUN ",
+        "run ",
+        "COPY ",
+        "ONBUILD ",
+        "ENV ",
+        "CMD ",
+        "FROM x",
+        "pip install x",
+        "--mount=type=cache ",
+        "--a ",
+        "<<EOF",
+        "<<-EOF",
+        "<<'E'",
+        " EOF",
+        "EOF",
+        "\tEOF",
+        "E",
+        "\n",
+        "\r\n",
+        "\r",
+        "\\",
+        "`",
+        "\\\n",
+        "`\n",
+        " ",
+        "\t",
+        "#",
+        "# escape=`\n",
+        "# escape=\\\n",
+        "# syntax=x\n",
+        '"',
+        "'",
+        "$",
+        "${a:-b}",
+        "${",
+        "[",
+        "]",
+        '["a"]',
+        "[1]",
+        "=",
+        "a=b",
+        "\ufeff",
+        "\x00",
+        "\u00a0",
+        "\u2028",
+        "é",
+    ]
 )
 
 

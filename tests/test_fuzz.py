@@ -25,9 +25,16 @@ def test_fuzz_target_runs_without_a_crash(tmp_path):
     corpus.mkdir()
     process = subprocess.run(
         [
-            sys.executable, str(FUZZ / "fuzz_fix.py"), str(corpus), str(FUZZ / "seeds"),
-            f"-max_total_time={SECONDS}", "-max_len=4096", "-timeout=30", "-rss_limit_mb=4096",
-            f"-artifact_prefix={tmp_path}/", "-seed=1",
+            sys.executable,
+            str(FUZZ / "fuzz_fix.py"),
+            str(corpus),
+            str(FUZZ / "seeds"),
+            f"-max_total_time={SECONDS}",
+            "-max_len=4096",
+            "-timeout=30",
+            "-rss_limit_mb=4096",
+            f"-artifact_prefix={tmp_path}/",
+            "-seed=1",
         ],
         capture_output=True,
         cwd=tmp_path,

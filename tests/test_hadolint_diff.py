@@ -130,9 +130,7 @@ REVIEWED_SHAPES = {UNPARSABLE, UV, WHEEL_DOWNLOAD, BY_PATH, FROM_VARIABLE, WRAPP
 _WRAPPER_BEFORE = re.compile(
     r"(?:^|[\s;&|(])(?:sudo|env|xargs|exec|command|time|nice|nohup|timeout|-exec|run)\b[^;&|()]*$"
 )
-_SUBCOMMAND = re.compile(
-    r"""^["']?\S*?(?:pip[0-9.]*|python[^\s]*\s+(?:-\S+\s+)*-m\s*pip)["']?\s+(?:-\S+\s+)*(\w+)"""
-)
+_SUBCOMMAND = re.compile(r"""^["']?\S*?(?:pip[0-9.]*|python[^\s]*\s+(?:-\S+\s+)*-m\s*pip)["']?\s+(?:-\S+\s+)*(\w+)""")
 
 
 @dataclass(frozen=True)
@@ -242,9 +240,14 @@ def _calls(name: str, text: str, result: Result, starts: dict[int, int]) -> list
         after = _logical_rest(text, finding.offset)
         calls.append(
             Call(
-                file_id(Path(name)), finding.line, starts[finding.line], finding.code,
-                after.split(None, 1)[0], text[line_start : finding.offset], after,
-            )  # fmt: skip
+                file_id(Path(name)),
+                finding.line,
+                starts[finding.line],
+                finding.code,
+                after.split(None, 1)[0],
+                text[line_start : finding.offset],
+                after,
+            )
         )
     return calls
 

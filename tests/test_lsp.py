@@ -259,7 +259,9 @@ async def test_settings_from_initialization_options_and_configuration_change(tmp
         uri = (tmp_path / "Dockerfile").as_uri()
         diagnostics = await open_document(client, uri, MULTI)
         assert {d.code for d in diagnostics} == {"PIP001"}
-        assert apply(MULTI, await format_document(client, uri)) == cli_output(MULTI, "--strategy", "env", "--ignore", "PIP002")
+        assert apply(MULTI, await format_document(client, uri)) == cli_output(
+            MULTI, "--strategy", "env", "--ignore", "PIP002"
+        )
 
         client.workspace_did_change_configuration(
             types.DidChangeConfigurationParams(settings={"pipfix": {"strategy": "flag", "ignore": []}})

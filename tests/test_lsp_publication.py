@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("pygls.lsp.server")  # pygls 2
 
-from pipfix import lsp  # noqa: E402
+from pipfix import lsp
 
 
 def test_a_burst_of_changes_is_published_once_after_the_pause(monkeypatch) -> None:

@@ -96,8 +96,7 @@ def test_json_positions(run, tree):
 
 
 def test_json_of_standard_input_uses_the_stdin_filename(run):
-    process = run("--check", "--output-format", "json", "--stdin-filename", "x/Dockerfile", "-",
-                  stdin=TWIN.encode())
+    process = run("--check", "--output-format", "json", "--stdin-filename", "x/Dockerfile", "-", stdin=TWIN.encode())
     assert process.returncode == 1
     assert {f["file"] for f in json.loads(process.stdout)} == {"x/Dockerfile"}
 
@@ -164,8 +163,10 @@ def test_sarif_fixes_are_insertions_that_reproduce_the_fix(run, tree):
     for uri, replacements in by_uri.items():
         text = (tree / uri).read_bytes().decode()
         insertions = [
-            (line_column_offset(text, r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
-             r["insertedContent"]["text"])
+            (
+                line_column_offset(text, r["deletedRegion"]["startLine"], r["deletedRegion"]["startColumn"]),
+                r["insertedContent"]["text"],
+            )
             for r in replacements
         ]
         for offset, inserted in sorted(insertions, reverse=True):

@@ -20,7 +20,7 @@ from pipfix.errors import PipfixError
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
 
 SYNTHETIC = [
-    "FROM alpine\nRUN apk add curl\nCOPY . /app\nCMD [\"sh\"]\n",
+    'FROM alpine\nRUN apk add curl\nCOPY . /app\nCMD ["sh"]\n',
     "FROM debian\nRUN apt-get update && apt-get install -y git\nENV A=1\n",
     "FROM python:3.12\nRUN apt-get update\nRUN pip install flask\nRUN echo done\n",
     "FROM python:3.12\nRUN echo one\nRUN <<EOF\npip install x\nEOF\nRUN echo two\n",

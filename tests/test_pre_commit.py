@@ -21,10 +21,24 @@ FLASK = "FROM python:3.12\nRUN pip install flask\n"
 FLASK_FLAG = "FROM python:3.12\nRUN pip install --no-cache-dir flask\n"
 
 NAMES = [
-    "Dockerfile", "dockerfile", "DOCKERFILE", "Dockerfile.prod", "api.Dockerfile", "web.dockerfile",
-    "Containerfile", "containerfile", "Containerfile.test", "worker.containerfile",
-    "Dockerfile.dockerignore", "Containerfile.containerignore", "Dockerfilex", "myDockerfile",
-    "Dockerfile-dev", "docker-compose.yml", "notes.txt", "dockerfile.d/x.txt",
+    "Dockerfile",
+    "dockerfile",
+    "DOCKERFILE",
+    "Dockerfile.prod",
+    "api.Dockerfile",
+    "web.dockerfile",
+    "Containerfile",
+    "containerfile",
+    "Containerfile.test",
+    "worker.containerfile",
+    "Dockerfile.dockerignore",
+    "Containerfile.containerignore",
+    "Dockerfilex",
+    "myDockerfile",
+    "Dockerfile-dev",
+    "docker-compose.yml",
+    "notes.txt",
+    "dockerfile.d/x.txt",
 ]
 
 
@@ -51,8 +65,19 @@ def git(*args: str, cwd: Path) -> None:
 def committed_repository(path: Path) -> Path:
     git("init", "-q", cwd=path)
     git("add", "-A", cwd=path)
-    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false",
-        "commit", "-q", "-m", "init", cwd=path)
+    git(
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.invalid",
+        "-c",
+        "commit.gpgsign=false",
+        "commit",
+        "-q",
+        "-m",
+        "init",
+        cwd=path,
+    )
     return path
 
 
@@ -61,8 +86,7 @@ def test_pre_commit_try_repo(tmp_path):
     """try-repo installs the hook repository at its HEAD, so the test commits a copy of the
     project (never touching this checkout) and runs both hooks on a second repository."""
     hook_repo = tmp_path / "pipfix"
-    shutil.copytree(ROOT / "pipfix", hook_repo / "pipfix",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "pipfix", hook_repo / "pipfix", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy(ROOT / name, hook_repo / name)
     committed_repository(hook_repo)
@@ -77,7 +101,11 @@ def test_pre_commit_try_repo(tmp_path):
     def try_repo(hook: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--all-files", "--color", "never"],
-            cwd=project, env=env, capture_output=True, text=True, timeout=900,
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
 
     check = try_repo("pipfix-check")

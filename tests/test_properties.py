@@ -59,10 +59,21 @@ PIP_PROGRAMS = st.sampled_from(
         "python -Im pip", "python -mpip", "/usr/bin/python3.11 -m pip", '"$PYTHON" -m pip', "py -3.12 -m pip",
     ]
 )  # fmt: skip
-PIP_GENERAL = st.sampled_from(["", "", "-q ", "--timeout 60 ", "--proxy http://p:3128 ", "--no-cache-dir ", "-v --isolated "])
+PIP_GENERAL = st.sampled_from(
+    ["", "", "-q ", "--timeout 60 ", "--proxy http://p:3128 ", "--no-cache-dir ", "-v --isolated "]
+)
 PIP_SUBCOMMANDS = st.sampled_from(["install", "install", "download", "wheel", "uninstall -y", "list", "freeze", "show"])
 PIP_OPTIONS = st.sampled_from(
-    ["", "", "--upgrade ", "--no-cache-dir ", "--no-cache ", "--cache-dir /tmp/c ", "--cache-dir=/c --no-cache-dir ", "--user "]
+    [
+        "",
+        "",
+        "--upgrade ",
+        "--no-cache-dir ",
+        "--no-cache ",
+        "--cache-dir /tmp/c ",
+        "--cache-dir=/c --no-cache-dir ",
+        "--user ",
+    ]
 )
 PIP_TRAILING = st.sampled_from(["", "", "", " --no-cache-dir", " --cache-dir /c", " -- x"])
 UV_CALLS = st.sampled_from(
@@ -73,7 +84,17 @@ UV_CALLS = st.sampled_from(
     ]
 )  # fmt: skip
 ASSIGNMENTS = st.sampled_from(
-    ["", "", "", "PIP_NO_CACHE_DIR=1 ", "PIP_NO_CACHE_DIR= ", "PIP_NO_CACHE_DIR=bogus ", "UV_NO_CACHE=1 ", "UV_NO_CACHE=false ", "A=1 "]
+    [
+        "",
+        "",
+        "",
+        "PIP_NO_CACHE_DIR=1 ",
+        "PIP_NO_CACHE_DIR= ",
+        "PIP_NO_CACHE_DIR=bogus ",
+        "UV_NO_CACHE=1 ",
+        "UV_NO_CACHE=false ",
+        "A=1 ",
+    ]
 )
 OTHER_COMMANDS = st.sampled_from(
     [
@@ -107,9 +128,21 @@ def uv_call(draw) -> str:
 
 SIMPLE_COMMAND = st.one_of(pip_call(), pip_call(), uv_call(), OTHER_COMMANDS)
 COMPOUND = st.sampled_from(
-    ["{}", "{}", "{}", "({})", "{{ {}; }}", "if true; then {}; fi", "for p in a b; do {}; done", 'V="$({})"', "su app -c '{}'"]
+    [
+        "{}",
+        "{}",
+        "{}",
+        "({})",
+        "{{ {}; }}",
+        "if true; then {}; fi",
+        "for p in a b; do {}; done",
+        'V="$({})"',
+        "su app -c '{}'",
+    ]
 )
-COMMAND = st.builds(lambda shape, command: shape.format(command) if "'" not in command else command, COMPOUND, SIMPLE_COMMAND)
+COMMAND = st.builds(
+    lambda shape, command: shape.format(command) if "'" not in command else command, COMPOUND, SIMPLE_COMMAND
+)
 
 
 @st.composite
@@ -200,7 +233,9 @@ def dockerfiles(draw, eol: str | None = None) -> str:
         lines.append(draw(st.sampled_from(["ARG PIP_NO_CACHE_DIR=", "ARG UV_NO_CACHE="])) + draw(VALUES))  # global
     stage_names: list[str] = []
     for stage in range(draw(st.integers(1, 3))):
-        base = draw(st.sampled_from(["python:3.12", "python:3.11-slim", *stage_names, str(stage - 1) if stage else "ubuntu"]))
+        base = draw(
+            st.sampled_from(["python:3.12", "python:3.11-slim", *stage_names, str(stage - 1) if stage else "ubuntu"])
+        )
         name = f"s{stage}"
         lines.append(f"FROM {base} AS {name}" if draw(st.booleans()) else f"FROM {base}")
         stage_names.append(name)
@@ -346,7 +381,9 @@ def test_arbitrary_text_raises_only_pipfix_errors(text, strategy):
 @SETTINGS
 @given(
     text=st.lists(
-        st.sampled_from(["FROM a", "RUN ", "pip install x", "uv sync", " \\", "\n", "\r\n", "<<EOF", "EOF", "'", '"', "[", "]", "`"]),
+        st.sampled_from(
+            ["FROM a", "RUN ", "pip install x", "uv sync", " \\", "\n", "\r\n", "<<EOF", "EOF", "'", '"', "[", "]", "`"]
+        ),
         max_size=30,
     ).map("".join),
     strategy=st.sampled_from(list(Strategy)),

@@ -252,7 +252,9 @@ def test_escape_directive_with_a_bad_character(run, tmp_path, directive):
 
 
 def test_mixed_crlf_and_lf_are_kept_byte_for_byte(run, tmp_path):
-    mixed = write(tmp_path / "mixed.Dockerfile", b"FROM a\r\nRUN pip install x \\\n  && pip install y\r\nRUN pip install z\n")
+    mixed = write(
+        tmp_path / "mixed.Dockerfile", b"FROM a\r\nRUN pip install x \\\n  && pip install y\r\nRUN pip install z\n"
+    )
     process = with_good_file(run, tmp_path, bad="mixed.Dockerfile")
     assert process.returncode == 0
     assert mixed.read_bytes() == (
@@ -614,12 +616,18 @@ LINE = 60_000  # BuildKit refuses longer lines
         pytest.param("# escape" + " " * LINE + "!\nFROM a\nRUN pip install x\n", id="dockerfile._DIRECTIVE blanks"),
         pytest.param("FROM a\nRUN " + "--" * (LINE // 2) + "'\n", id="dockerfile._SIMPLE_FLAG"),
         pytest.param("FROM a\nRUN " + "--a " * (LINE // 4) + "'\n", id="dockerfile._SIMPLE_FLAG many"),
-        pytest.param("FROM a\nRUN --mount=type=cache,target=\"" + '""' * (LINE // 2) + " pip install x\n", id="stages._CSV_FIELD"),
+        pytest.param(
+            'FROM a\nRUN --mount=type=cache,target="' + '""' * (LINE // 2) + " pip install x\n", id="stages._CSV_FIELD"
+        ),
         pytest.param("FROM a\nRUN --mount=" + '"a,' * (LINE // 3) + " pip install x\n", id="stages._CSV_FIELD open"),
-        pytest.param("FROM a\nENV A=\"" + "\\\\" * (LINE // 2) + "\nRUN pip install x\n", id="dockerfile._NAME_VALUE_WORD"),
-        pytest.param("FROM a\nENV A " + "\"'" * (LINE // 2) + "\nRUN pip install x\n", id="dockerfile._NAME_VALUE_WORD quotes"),
-        pytest.param("FROM a\nRUN A=\"" + "\\a" * (LINE // 2) + " pip install x\n", id="stages._PAIR_WORD"),
-        pytest.param("FROM a\nRUN pip install " + "\"$" * (LINE // 2) + "\n", id="invocation._SIMPLE_EXPANSION"),
+        pytest.param(
+            'FROM a\nENV A="' + "\\\\" * (LINE // 2) + "\nRUN pip install x\n", id="dockerfile._NAME_VALUE_WORD"
+        ),
+        pytest.param(
+            "FROM a\nENV A " + "\"'" * (LINE // 2) + "\nRUN pip install x\n", id="dockerfile._NAME_VALUE_WORD quotes"
+        ),
+        pytest.param('FROM a\nRUN A="' + "\\a" * (LINE // 2) + " pip install x\n", id="stages._PAIR_WORD"),
+        pytest.param("FROM a\nRUN pip install " + '"$' * (LINE // 2) + "\n", id="invocation._SIMPLE_EXPANSION"),
         pytest.param("FROM a\nRUN $" + "{a:-" * (LINE // 4) + " install x\n", id="invocation._SIMPLE_EXPANSION open"),
         pytest.param("FROM a\nRUN " + "A" * LINE + "=pip install x\n", id="invocation._ASSIGNMENT"),
         pytest.param("FROM a\nRUN pip" + "3.1" * (LINE // 3) + "x install x\n", id="invocation._PIP_NAME"),
@@ -665,7 +673,9 @@ def test_an_arithmetic_command_is_not_edited():
     assert not result.changed
 
 
-@pytest.mark.parametrize("name", ["Dockerfile", "Dockerfile.dev", "api.Dockerfile", "Containerfile", "Containerfile.x", "b.containerfile"])
+@pytest.mark.parametrize(
+    "name", ["Dockerfile", "Dockerfile.dev", "api.Dockerfile", "Containerfile", "Containerfile.x", "b.containerfile"]
+)
 def test_temporary_files_are_never_taken_for_dockerfiles(name):
     from pipfix.discovery import is_dockerfile_name
 
@@ -676,17 +686,25 @@ def test_temporary_files_are_never_taken_for_dockerfiles(name):
 @pytest.mark.parametrize(
     ("args", "status", "error"),
     [
-        pytest.param(["--check", "--max-size", "10", "Dockerfile"], 2, b"error: cannot fix Dockerfile: too large (39 bytes; the limit is 10)", id="a file over the limit"),
+        pytest.param(
+            ["--check", "--max-size", "10", "Dockerfile"],
+            2,
+            b"error: cannot fix Dockerfile: too large (39 bytes; the limit is 10)",
+            id="a file over the limit",
+        ),
         pytest.param(["--check", "--max-size", "0", "Dockerfile"], 1, b"", id="0: no limit"),
-        pytest.param(["--max-size", "10", "-"], 2, b"error: cannot fix -: too large (39 bytes; the limit is 10)", id="standard input over the limit"),
+        pytest.param(
+            ["--max-size", "10", "-"],
+            2,
+            b"error: cannot fix -: too large (39 bytes; the limit is 10)",
+            id="standard input over the limit",
+        ),
     ],
 )
 def test_max_size_option(tmp_path, args, status, error):
     text = b"FROM python:3.12\nRUN pip install flask\n"
     (tmp_path / "Dockerfile").write_bytes(text)
-    process = subprocess.run(
-        [sys.executable, "-m", "pipfix", *args], cwd=tmp_path, input=text, capture_output=True
-    )
+    process = subprocess.run([sys.executable, "-m", "pipfix", *args], cwd=tmp_path, input=text, capture_output=True)
     assert process.returncode == status
     assert error in process.stderr
     if status == 2:

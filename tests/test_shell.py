@@ -301,7 +301,7 @@ def test_assignments_are_not_words() -> None:
             id="shell-name-in-upper-case",
         ),
         pytest.param(
-            '"${SHELL:-bash}" -c \'pip install x\'',
+            "\"${SHELL:-bash}\" -c 'pip install x'",
             [[None, "-c", "pip install x"], ["pip", "install", "x"]],
             id="shell-name-as-a-default-value",
         ),
@@ -311,12 +311,12 @@ def test_assignments_are_not_words() -> None:
             id="su",
         ),
         pytest.param(
-            "echo x > \"$(pip install y)\"",
+            'echo x > "$(pip install y)"',
             [["echo", "x"], ["pip", "install", "y"]],
             id="command-substitution-in-a-redirect",
         ),
         pytest.param(
-            "A=\"$(pip install y)\" true",
+            'A="$(pip install y)" true',
             [["true"], ["pip", "install", "y"]],
             id="command-substitution-in-an-assignment",
         ),
@@ -346,15 +346,13 @@ def test_nested_scripts(script: str, expected: list[list[str | None]]) -> None:
             id="json",
         ),
         pytest.param(
-            "bash -c \"sh -c 'pip install \\\"x\\\"'\"",
+            'bash -c "sh -c \'pip install \\"x\\"\'"',
             ["pip", "install", '\\"x\\"'],
             id="two-levels",
         ),
     ],
 )
-def test_nested_positions_point_at_the_source_inside_the_quotes(
-    script: str, sources: list[str]
-) -> None:
+def test_nested_positions_point_at_the_source_inside_the_quotes(script: str, sources: list[str]) -> None:
     nested = run(script)[-1]
     assert [script[w.start : w.end] for w in nested.words] == sources
     assert nested.confident
@@ -363,9 +361,7 @@ def test_nested_positions_point_at_the_source_inside_the_quotes(
 def test_nested_insertion_after_last_word_stays_inside_the_quotes() -> None:
     script = 'sh -c "pip install \\"x\\""'
     last = run(script)[-1].words[-1]
-    assert script[: last.end] + " --no-cache-dir" + script[last.end :] == (
-        'sh -c "pip install \\"x\\" --no-cache-dir"'
-    )
+    assert script[: last.end] + " --no-cache-dir" + script[last.end :] == ('sh -c "pip install \\"x\\" --no-cache-dir"')
 
 
 def test_nested_commands_inherit_exports_and_inline_assignments() -> None:
@@ -522,7 +518,14 @@ def test_invalid_json_is_shell_form() -> None:
         pytest.param(
             "X=$(true && pip install a); if true; then if false; then :; fi else echo y; fi",
             "posix",
-            [(["true"], True), (["pip", "install", "a"], True), (["true"], True), (["false"], True), ([":"], True), (["echo", "y"], True)],
+            [
+                (["true"], True),
+                (["pip", "install", "a"], True),
+                (["true"], True),
+                (["false"], True),
+                ([":"], True),
+                (["echo", "y"], True),
+            ],
             id="an error elsewhere leaves the parsed commands trusted",
         ),
         pytest.param(
@@ -634,7 +637,7 @@ def test_insertion_after_a_word_before_a_line_continuation_stays_on_its_line() -
     script = "pip install   x"  # as BuildKit joins it: escape and newline removed
     positions = OffsetMap((0, 12), (4, 18), len(script))
     ins = Instruction("RUN", False, 0, len(text) - 1, 1, 2, (), script, positions, False, ())
-    pip = list(commands(ins, text))[0]
+    pip = next(iter(commands(ins, text)))
     install, x = pip.words[1], pip.words[2]
     assert text[: install.end].endswith("pip install")
     assert text[x.start : x.end] == "x"

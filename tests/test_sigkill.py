@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 from pipfix.discovery import is_dockerfile_name
 from pipfix.engine import fix
@@ -19,9 +18,10 @@ COPIES = 2000
 VARIANTS = [
     "FROM python:3.12\nRUN pip install flask\n",
     "FROM python:3.12\r\nRUN python -m pip install -r requirements.txt && \\\r\n    uv pip install x\r\n",
-    "\ufeffFROM python:3.12 AS build\nRUN <<EOF\npip install numpy\nEOF\nFROM build\nRUN [\"pip\", \"install\", \"y\"]\n",
+    '\ufeffFROM python:3.12 AS build\nRUN <<EOF\npip install numpy\nEOF\nFROM build\nRUN ["pip", "install", "y"]\n',
     "FROM python:3.12\nRUN pip install --no-cache-dir flask\n",  # already clean
-] + ["FROM python:3.12\n" + "".join(f"RUN pip install package{n} && echo {n}\n" for n in range(40))]
+    "FROM python:3.12\n" + "".join(f"RUN pip install package{n} && echo {n}\n" for n in range(40)),
+]
 
 
 def test_sigkill_mid_batch_leaves_every_file_whole(tmp_path):
@@ -34,7 +34,10 @@ def test_sigkill_mid_batch_leaves_every_file_whole(tmp_path):
     environment = {**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)}
     process = subprocess.Popen(
         [*PYTHON_M_PIPFIX, "--write", "--jobs", "2", "tree"],
-        cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     first = next(path for path, (original, fixed) in expected.items() if original != fixed)
@@ -63,7 +66,10 @@ def test_sigkill_mid_batch_leaves_every_file_whole(tmp_path):
 
     again = subprocess.run(
         [*PYTHON_M_PIPFIX, "--write", "--jobs", "2", "tree"],
-        cwd=tmp_path, env=environment, capture_output=True, timeout=300,
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        timeout=300,
     )
     assert again.returncode == 0, again.stderr.decode()[-2000:]
     assert all(path.read_bytes() == fixed for path, (_, fixed) in expected.items())

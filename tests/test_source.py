@@ -87,14 +87,20 @@ POSITION_CASES = [
     pytest.param(F + "RUN\tpip install x\n", [("PIP001", 2, 5)], id="a tab after the keyword"),
     pytest.param(F + "RUN true && \\\n\tpip install x\n", [("PIP001", 3, 2)], id="a tab on the continuation line"),
     pytest.param(
-        F + "RUN apt-get update \\\n    && python3 -m pip install x\n", [("PIP001", 3, 8)], id="python on a continuation line"
+        F + "RUN apt-get update \\\n    && python3 -m pip install x\n",
+        [("PIP001", 3, 8)],
+        id="python on a continuation line",
     ),
     pytest.param(F + "RUN \\\n  uv pip install x\n", [("PIP002", 3, 3)], id="uv alone after the keyword line"),
     pytest.param(
-        F + "RUN true \\\n  # note\n\n  && pip install x\n", [("PIP001", 5, 6)], id="after an inner comment and an empty line"
+        F + "RUN true \\\n  # note\n\n  && pip install x\n",
+        [("PIP001", 5, 6)],
+        id="after an inner comment and an empty line",
     ),
     pytest.param(F + "RUN bash -c 'echo hi && pip install x'\n", [("PIP001", 2, 25)], id="inside bash -c"),
-    pytest.param(F + 'RUN ["/bin/sh", "-c", "echo && pip install x"]\n', [("PIP001", 2, 32)], id="inside exec form sh -c"),
+    pytest.param(
+        F + 'RUN ["/bin/sh", "-c", "echo && pip install x"]\n', [("PIP001", 2, 32)], id="inside exec form sh -c"
+    ),
     pytest.param(F + 'RUN ["uv", "sync"]\n', [("PIP002", 2, 6)], id="exec form: the quote that opens the word"),
     pytest.param(
         F + 'RUN ["sh", "-c", "echo \\u00e9 \\"a\\" && pip install x"]\n',
@@ -104,13 +110,17 @@ POSITION_CASES = [
     pytest.param(
         F + "RUN <<EOF\nset -e\n  python3 -m pip install x\nEOF\n", [("PIP001", 4, 3)], id="inside a heredoc body"
     ),
-    pytest.param(F + "RUN <<-EOF\n\tpip install x\n\tEOF\n", [("PIP001", 3, 2)], id="tab-stripped heredoc: the tab counts"),
+    pytest.param(
+        F + "RUN <<-EOF\n\tpip install x\n\tEOF\n", [("PIP001", 3, 2)], id="tab-stripped heredoc: the tab counts"
+    ),
     pytest.param("FROM a\r\nRUN echo \\\r\n && uv pip install x\r\n", [("PIP002", 3, 5)], id="CRLF continuation"),
     pytest.param("FROM a\r\nRUN <<EOF\r\npip install x\r\nEOF\r\n", [("PIP001", 3, 1)], id="CRLF heredoc"),
     pytest.param(F + "RUN echo a\rb && pip install x\n", [("PIP001", 2, 17)], id="a lone CR does not start a line"),
     pytest.param(F + "RUN echo 'é🐍' && pip install x\n", [("PIP001", 2, 18)], id="columns in code points"),
     pytest.param(
-        F + "RUN sudo -H /opt/venv/bin/python -m pip install x\n", [("PIP001", 2, 13)], id="the python word, not the wrapper"
+        F + "RUN sudo -H /opt/venv/bin/python -m pip install x\n",
+        [("PIP001", 2, 13)],
+        id="the python word, not the wrapper",
     ),
     pytest.param(F + "RUN env A=1 uv sync\n", [("PIP002", 2, 13)], id="uv behind env"),
     pytest.param(

@@ -21,9 +21,13 @@ from .cli_support import CLEAN_ENV, PYTHON_M_PIPFIX, SOURCE_ROOT, run, write  # 
 FIXABLE = "FROM python:3.12\r\nRUN pip install flask\r\n"
 FIXED = "FROM python:3.12\r\nRUN pip install --no-cache-dir flask\r\n"
 
-MODES = [["-"], ["--write", "-"], ["--stdin-filename", "docker/Dockerfile"],
-         ["--write", "--stdin-filename", "docker/Dockerfile", "-"],
-         ["--stdin-filename=docker/Dockerfile", "-w", "-"]]
+MODES = [
+    ["-"],
+    ["--write", "-"],
+    ["--stdin-filename", "docker/Dockerfile"],
+    ["--write", "--stdin-filename", "docker/Dockerfile", "-"],
+    ["--stdin-filename=docker/Dockerfile", "-w", "-"],
+]
 MODE_IDS = ["dash", "write", "stdin-filename", "write stdin-filename", "equals form"]
 
 
@@ -55,7 +59,10 @@ def test_unchanged_input_round_trips_byte_for_byte(run, args, text):
     [
         (FIXABLE, FIXED),
         ("\ufeff" + FIXABLE.rstrip("\r\n"), "\ufeff" + FIXED.rstrip("\r\n")),
-        ("FROM python:3.12\nRUN echo 😀 é && pip install flask", "FROM python:3.12\nRUN echo 😀 é && pip install --no-cache-dir flask"),
+        (
+            "FROM python:3.12\nRUN echo 😀 é && pip install flask",
+            "FROM python:3.12\nRUN echo 😀 é && pip install --no-cache-dir flask",
+        ),
     ],
     ids=["crlf", "bom no final newline", "non-ascii"],
 )
@@ -83,9 +90,7 @@ def test_suppressed_input_comes_back_unchanged(run, args, text):
 def test_excluded_input_comes_back_unchanged(run, tmp_path, args):
     (tmp_path / ".git").mkdir()
     write(tmp_path / "pipfix.toml", 'extend-exclude = ["vendor/"]\n')
-    process = run(
-        "--force-exclude", "--stdin-filename", "vendor/Dockerfile", *args, stdin=FIXABLE.encode()
-    )
+    process = run("--force-exclude", "--stdin-filename", "vendor/Dockerfile", *args, stdin=FIXABLE.encode())
     assert (process.returncode, process.stdout) == (0, FIXABLE.encode())
     # not excluded: fixed
     process = run("--force-exclude", "--stdin-filename", "app/Dockerfile", *args, stdin=FIXABLE.encode())
@@ -110,7 +115,9 @@ def test_settings_come_from_the_configuration_next_to_the_stdin_filename(run, tm
     ],
     ids=["not utf-8", "unterminated heredoc", "nul byte"],
 )
-@pytest.mark.parametrize("args", [["-"], ["--write", "-"], ["--stdin-filename", "Dockerfile"]], ids=["dash", "write", "name"])
+@pytest.mark.parametrize(
+    "args", [["-"], ["--write", "-"], ["--stdin-filename", "Dockerfile"]], ids=["dash", "write", "name"]
+)
 def test_an_error_leaves_stdout_empty_and_exits_2(run, args, stdin, reason):
     process = run(*args, stdin=stdin)
     assert (process.returncode, process.stdout) == (2, b"")
@@ -170,15 +177,13 @@ TYPER_ONLY = [sys.executable, "-c", "import sys; from pipfix.cli_app import run_
     ],
 )
 def test_fast_path_answers_as_the_typer_command(tmp_path, args):
-    stdin = ("FROM python:3.12\nRUN pip install flask\nRUN uv pip install x\n").encode()
+    stdin = b"FROM python:3.12\nRUN pip install flask\nRUN uv pip install x\n"
     env = {**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)}
 
     def outcome(command):
         for path in (tmp_path / "Dockerfile", tmp_path / "sub" / "api.Dockerfile"):
             write(path, stdin)  # again: a --write run fixes them
-        process = subprocess.run(
-            [*command, *args], input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60
-        )
+        process = subprocess.run([*command, *args], input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60)
         return process.returncode, process.stdout, process.stderr
 
     fast = outcome(PYTHON_M_PIPFIX)
@@ -193,15 +198,23 @@ def test_parse_fast_takes_only_plain_runs():
     assert parse_fast(["--stdin-filename", "Dockerfile"])["paths"] == ["-"]
     assert parse_fast([])["paths"] == ["."]
     assert parse_fast(["--check", "a", "b/Dockerfile"])["paths"] == ["a", "b/Dockerfile"]
-    for args in (["-", "Dockerfile"], ["--stdin-filename", "x", "Dockerfile"], ["--diff", "-"],
-                 ["-o", "x", "-"], ["--help"], ["--version"], ["-wq", "-"], ["--stdin-filename"],
-                 ["--", "-"], ["--jobs", "2", "."], ["-x"]):
+    for args in (
+        ["-", "Dockerfile"],
+        ["--stdin-filename", "x", "Dockerfile"],
+        ["--diff", "-"],
+        ["-o", "x", "-"],
+        ["--help"],
+        ["--version"],
+        ["-wq", "-"],
+        ["--stdin-filename"],
+        ["--", "-"],
+        ["--jobs", "2", "."],
+        ["-x"],
+    ):
         assert parse_fast(args) is None, args
 
 
-def imported_modules(
-    *args: str, stdin: bytes, cwd: Path
-) -> tuple[subprocess.CompletedProcess[bytes], set[str]]:
+def imported_modules(*args: str, stdin: bytes, cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], set[str]]:
     """Run pipfix under -X importtime: the process, and the modules it imported."""
     process = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "pipfix", *args],

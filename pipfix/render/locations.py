@@ -12,6 +12,7 @@ from ..edits import Edit
 from ..engine import Finding
 from ..source import LineIndex, word_end
 
+
 @dataclass(frozen=True)
 class Span:
     line: int

@@ -25,7 +25,7 @@ class RuleDoc:
 
     @property
     def description(self) -> str:
-        """"What it does" and "Why is this bad?", as plain text."""
+        """ "What it does" and "Why is this bad?", as plain text."""
         return " ".join(
             " ".join(self.sections[heading].split())
             for heading in ("What it does", "Why is this bad?")

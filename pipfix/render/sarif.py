@@ -32,11 +32,7 @@ def render(reports: Sequence[FileReport]) -> str:
             }
         },
         "columnKind": "unicodeCodePoints",
-        "results": [
-            result
-            for report in reports
-            for result in results(report, rule_ids)
-        ],
+        "results": [result for report in reports for result in results(report, rule_ids)],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

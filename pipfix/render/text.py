@@ -11,6 +11,5 @@ if TYPE_CHECKING:
 
 def findings_lines(name: str, findings: Iterable[Finding]) -> str:
     return "".join(
-        f"{name}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
-        for finding in findings
+        f"{name}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n" for finding in findings
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from . import invalid_no_cache_value, no_cache_defeats_mount, pip_keeps_cache, uv_keeps_cache
 from .violation import Violation
 
-
 CALL_RULES = (pip_keeps_cache, uv_keeps_cache, no_cache_defeats_mount)
 SETTING_RULES = (invalid_no_cache_value,)
 RULES = CALL_RULES + SETTING_RULES

@@ -45,6 +45,8 @@ def check(use: CacheUse, strategy: Strategy) -> Violation | None:
 def _links_into_cache(use: CacheUse) -> bool:
     words = [word.text for word in use.invocation.arguments]
     for position, word in enumerate(words):
-        if word == "--link-mode=symlink" or word == "--link-mode" and words[position + 1 : position + 2] == ["symlink"]:
+        if word == "--link-mode=symlink" or (
+            word == "--link-mode" and words[position + 1 : position + 2] == ["symlink"]
+        ):
             return True
     return use.env.get("UV_LINK_MODE") == "symlink"

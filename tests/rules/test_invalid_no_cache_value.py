@@ -18,10 +18,20 @@ FINDING_CASES = [
     pytest.param(dockerfile(F, 'ENV PIP_NO_CACHE_DIR=" 1"'), [("PIP003", 2, 5)], id="a quoted leading space"),
     pytest.param(dockerfile(F, 'ENV PIP_NO_CACHE_DIR="1 "'), [("PIP003", 2, 5)], id="a quoted trailing space"),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR 1 0"), [("PIP003", 2, 5)], id="legacy ENV, value with a space"),
-    pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=2 PIP_NO_CACHE_DIR=3"), [("PIP003", 2, 5), ("PIP003", 2, 24)], id="two settings in one ENV"),
-    pytest.param(dockerfile(F, "ENV A=1 \\", "    PIP_NO_CACHE_DIR=nope"), [("PIP003", 3, 5)], id="ENV pair on a continuation line"),
+    pytest.param(
+        dockerfile(F, "ENV PIP_NO_CACHE_DIR=2 PIP_NO_CACHE_DIR=3"),
+        [("PIP003", 2, 5), ("PIP003", 2, 24)],
+        id="two settings in one ENV",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV A=1 \\", "    PIP_NO_CACHE_DIR=nope"),
+        [("PIP003", 3, 5)],
+        id="ENV pair on a continuation line",
+    ),
     pytest.param(dockerfile(F, "\tenv PIP_NO_CACHE_DIR=2"), [("PIP003", 2, 6)], id="lower-case keyword after a tab"),
-    pytest.param(dockerfile(F, "ARG X=bogus", "ENV PIP_NO_CACHE_DIR=$X"), [("PIP003", 3, 5)], id="ENV value from an ARG"),
+    pytest.param(
+        dockerfile(F, "ARG X=bogus", "ENV PIP_NO_CACHE_DIR=$X"), [("PIP003", 3, 5)], id="ENV value from an ARG"
+    ),
     pytest.param(
         dockerfile(F, "ENV PIP_NO_CACHE_DIR=10", "RUN pip install x"),
         [("PIP003", 2, 5)],
@@ -32,9 +42,13 @@ FINDING_CASES = [
         [("PIP003", 2, 5), ("PIP001", 2, 42)],
         id="inline prefix: its call aborts, the next one is fixed",
     ),
-    pytest.param(dockerfile(F, "RUN sh -c 'PIP_NO_CACHE_DIR=on2 pip install x'"), [("PIP003", 2, 12)], id="inline inside sh -c"),
     pytest.param(
-        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "PIP_NO_CACHE_DIR=yes! pip install x", "EOF"),
+        dockerfile(F, "RUN sh -c 'PIP_NO_CACHE_DIR=on2 pip install x'"), [("PIP003", 2, 12)], id="inline inside sh -c"
+    ),
+    pytest.param(
+        dockerfile(
+            "# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "PIP_NO_CACHE_DIR=yes! pip install x", "EOF"
+        ),
         [("PIP003", 5, 1)],
         id="inline inside a heredoc body",
     ),
@@ -48,7 +62,9 @@ FINDING_CASES = [
         [("PIP003", 2, 9)],
         id="env wrapper",
     ),
-    pytest.param(dockerfile(F, "RUN declare -x PIP_NO_CACHE_DIR=10; pip install x"), [("PIP003", 2, 16)], id="declare -x"),
+    pytest.param(
+        dockerfile(F, "RUN declare -x PIP_NO_CACHE_DIR=10; pip install x"), [("PIP003", 2, 16)], id="declare -x"
+    ),
     pytest.param(
         dockerfile(F, "RUN sudo PIP_NO_CACHE_DIR=10 pip install x"),
         [("PIP003", 2, 10)],
@@ -66,7 +82,9 @@ FINDING_CASES = [
     ),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR="), [], id="ENV empty"),
     pytest.param(dockerfile(F, 'ENV PIP_NO_CACHE_DIR=""'), [], id="ENV empty quotes"),
-    pytest.param(dockerfile(F, "ARG X=1", "ENV PIP_NO_CACHE_DIR=$X", "RUN pip install x"), [], id="a variable expands to 1"),
+    pytest.param(
+        dockerfile(F, "ARG X=1", "ENV PIP_NO_CACHE_DIR=$X", "RUN pip install x"), [], id="a variable expands to 1"
+    ),
     pytest.param(
         dockerfile(F, "ARG X=1", "ENV PIP_NO_CACHE_DIR='$X'", "RUN pip install x"),
         [("PIP003", 3, 5)],

@@ -14,7 +14,9 @@ PIP_MOUNT = "--mount=type=cache,target=/root/.cache/pip"  # 43 characters
 UV_MOUNT = "--mount=type=cache,target=/root/.cache/uv"  # 42 characters
 
 COVERING = [
-    pytest.param(dockerfile(F, f"RUN {PIP_MOUNT} pip install --no-cache-dir x"), [("PIP004", 2, 60)], id="pip cache mount"),
+    pytest.param(
+        dockerfile(F, f"RUN {PIP_MOUNT} pip install --no-cache-dir x"), [("PIP004", 2, 60)], id="pip cache mount"
+    ),
     pytest.param(
         dockerfile(F, "RUN --mount=type=cache,target=/root/.cache pip --no-cache-dir install x"),
         [("PIP004", 2, 48)],
@@ -51,7 +53,11 @@ COVERING = [
         id="the user's home",
     ),
     pytest.param(
-        dockerfile(F, "ENV PIP_CACHE_DIR=/var/cache/pip", "RUN --mount=type=cache,target=/var/cache/pip pip install --no-cache-dir x"),
+        dockerfile(
+            F,
+            "ENV PIP_CACHE_DIR=/var/cache/pip",
+            "RUN --mount=type=cache,target=/var/cache/pip pip install --no-cache-dir x",
+        ),
         [("PIP004", 3, 58)],
         id="mount on PIP_CACHE_DIR",
     ),
@@ -73,7 +79,9 @@ COVERING = [
 ]
 
 NOT_COVERING = [
-    pytest.param(dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip pip install --no-cache-dir x"), [], id="bind mount"),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip pip install --no-cache-dir x"), [], id="bind mount"
+    ),
     pytest.param(dockerfile(F, f"RUN {UV_MOUNT} pip install --no-cache-dir x"), [], id="uv's cache mount, pip call"),
     pytest.param(dockerfile(F, f"RUN {PIP_MOUNT} uv pip install --no-cache x"), [], id="pip's cache mount, uv call"),
     pytest.param(
@@ -86,10 +94,18 @@ NOT_COVERING = [
         [],
         id="mount on a sibling with a longer name",
     ),
-    pytest.param(dockerfile(F, "USER app", f"RUN {PIP_MOUNT} pip install --no-cache-dir x"), [], id="root's cache after USER app"),
-    pytest.param(dockerfile(F, f"RUN {PIP_MOUNT} true", "RUN pip install --no-cache-dir x"), [], id="mount on another RUN"),
-    pytest.param(dockerfile(F, f"RUN {PIP_MOUNT} pip uninstall -y --no-cache-dir x"), [], id="a command without a cache"),
-    pytest.param(dockerfile(F, f"RUN {PIP_MOUNT} pip install -- x --no-cache-dir"), [], id="after -- it is a requirement"),
+    pytest.param(
+        dockerfile(F, "USER app", f"RUN {PIP_MOUNT} pip install --no-cache-dir x"), [], id="root's cache after USER app"
+    ),
+    pytest.param(
+        dockerfile(F, f"RUN {PIP_MOUNT} true", "RUN pip install --no-cache-dir x"), [], id="mount on another RUN"
+    ),
+    pytest.param(
+        dockerfile(F, f"RUN {PIP_MOUNT} pip uninstall -y --no-cache-dir x"), [], id="a command without a cache"
+    ),
+    pytest.param(
+        dockerfile(F, f"RUN {PIP_MOUNT} pip install -- x --no-cache-dir"), [], id="after -- it is a requirement"
+    ),
     pytest.param(dockerfile(F, f"RUN {PIP_MOUNT} pip install x"), [], id="no flag"),
     pytest.param(
         dockerfile(F, f"RUN {PIP_MOUNT} pip install --no-cache-dir --cache-dir /c x"),

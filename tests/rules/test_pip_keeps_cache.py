@@ -16,8 +16,14 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN pip3 install flask && pip3.12 download x && pip2 wheel y"),
-        dockerfile(F, "RUN pip3 install --no-cache-dir flask && pip3.12 download --no-cache-dir x && pip2 wheel --no-cache-dir y"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip3 install flask && PIP_NO_CACHE_DIR=1 pip3.12 download x && PIP_NO_CACHE_DIR=1 pip2 wheel y"),
+        dockerfile(
+            F,
+            "RUN pip3 install --no-cache-dir flask && pip3.12 download --no-cache-dir x && pip2 wheel --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 pip3 install flask && PIP_NO_CACHE_DIR=1 pip3.12 download x && PIP_NO_CACHE_DIR=1 pip2 wheel y",
+        ),
         id="every pip of a RUN, install download wheel",
     ),
     pytest.param(
@@ -47,7 +53,9 @@ FIX_CASES = [
     pytest.param(
         dockerfile(F, "RUN apt-get update \\", "    # the deps", "", "    && pip install \\", "    x"),
         dockerfile(F, "RUN apt-get update \\", "    # the deps", "", "    && pip install --no-cache-dir \\", "    x"),
-        dockerfile(F, "RUN apt-get update \\", "    # the deps", "", "    && PIP_NO_CACHE_DIR=1 pip install \\", "    x"),
+        dockerfile(
+            F, "RUN apt-get update \\", "    # the deps", "", "    && PIP_NO_CACHE_DIR=1 pip install \\", "    x"
+        ),
         id="comment and empty line inside the continuation",
     ),
     pytest.param(
@@ -58,14 +66,25 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN python3.12 -u -I -m pip -q install x && pypy3 -mpip install y && py -3.11 -m pip install z"),
-        dockerfile(F, "RUN python3.12 -u -I -m pip -q install --no-cache-dir x && pypy3 -mpip install --no-cache-dir y && py -3.11 -m pip install --no-cache-dir z"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 python3.12 -u -I -m pip -q install x && PIP_NO_CACHE_DIR=1 pypy3 -mpip install y && PIP_NO_CACHE_DIR=1 py -3.11 -m pip install z"),
+        dockerfile(
+            F,
+            "RUN python3.12 -u -I -m pip -q install --no-cache-dir x && pypy3 -mpip install --no-cache-dir y && py -3.11 -m pip install --no-cache-dir z",
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 python3.12 -u -I -m pip -q install x && PIP_NO_CACHE_DIR=1 pypy3 -mpip install y && PIP_NO_CACHE_DIR=1 py -3.11 -m pip install z",
+        ),
         id="interpreters and their options",
     ),
     pytest.param(
         dockerfile(F, 'RUN "$PYTHON" -m pip install x && ${PYTHON:-python3} -m pip install y'),
-        dockerfile(F, 'RUN "$PYTHON" -m pip install --no-cache-dir x && ${PYTHON:-python3} -m pip install --no-cache-dir y'),
-        dockerfile(F, 'RUN PIP_NO_CACHE_DIR=1 "$PYTHON" -m pip install x && PIP_NO_CACHE_DIR=1 ${PYTHON:-python3} -m pip install y'),
+        dockerfile(
+            F, 'RUN "$PYTHON" -m pip install --no-cache-dir x && ${PYTHON:-python3} -m pip install --no-cache-dir y'
+        ),
+        dockerfile(
+            F,
+            'RUN PIP_NO_CACHE_DIR=1 "$PYTHON" -m pip install x && PIP_NO_CACHE_DIR=1 ${PYTHON:-python3} -m pip install y',
+        ),
         id="python as a variable",
     ),
     pytest.param(
@@ -94,8 +113,14 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN exec pip install x; command pip install y; nice -n 5 nohup pip install z"),
-        dockerfile(F, "RUN exec pip install --no-cache-dir x; command pip install --no-cache-dir y; nice -n 5 nohup pip install --no-cache-dir z"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 exec pip install x; PIP_NO_CACHE_DIR=1 command pip install y; PIP_NO_CACHE_DIR=1 nice -n 5 nohup pip install z"),
+        dockerfile(
+            F,
+            "RUN exec pip install --no-cache-dir x; command pip install --no-cache-dir y; nice -n 5 nohup pip install --no-cache-dir z",
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 exec pip install x; PIP_NO_CACHE_DIR=1 command pip install y; PIP_NO_CACHE_DIR=1 nice -n 5 nohup pip install z",
+        ),
         id="exec command nice nohup",
     ),
     pytest.param(
@@ -124,26 +149,49 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN micromamba run -n base pip install x && conda run -p /env python -m pip install y"),
-        dockerfile(F, "RUN micromamba run -n base pip install --no-cache-dir x && conda run -p /env python -m pip install --no-cache-dir y"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 micromamba run -n base pip install x && PIP_NO_CACHE_DIR=1 conda run -p /env python -m pip install y"),
+        dockerfile(
+            F,
+            "RUN micromamba run -n base pip install --no-cache-dir x && conda run -p /env python -m pip install --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 micromamba run -n base pip install x && PIP_NO_CACHE_DIR=1 conda run -p /env python -m pip install y",
+        ),
         id="conda micromamba run",
     ),
     pytest.param(
         dockerfile(F, "RUN pipenv run pip install x && poetry run pip install y && uv run pip install z"),
-        dockerfile(F, "RUN pipenv run pip install --no-cache-dir x && poetry run pip install --no-cache-dir y && uv run pip install --no-cache-dir z"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pipenv run pip install x && PIP_NO_CACHE_DIR=1 poetry run pip install y && PIP_NO_CACHE_DIR=1 uv run pip install z"),
+        dockerfile(
+            F,
+            "RUN pipenv run pip install --no-cache-dir x && poetry run pip install --no-cache-dir y && uv run pip install --no-cache-dir z",
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 pipenv run pip install x && PIP_NO_CACHE_DIR=1 poetry run pip install y && PIP_NO_CACHE_DIR=1 uv run pip install z",
+        ),
         id="pipenv poetry uv run",
     ),
     pytest.param(
         dockerfile(F, "RUN if [ -f r.txt ]; then pip install -r r.txt; fi; for p in a b; do pip install $p; done"),
-        dockerfile(F, "RUN if [ -f r.txt ]; then pip install --no-cache-dir -r r.txt; fi; for p in a b; do pip install --no-cache-dir $p; done"),
-        dockerfile(F, "RUN if [ -f r.txt ]; then PIP_NO_CACHE_DIR=1 pip install -r r.txt; fi; for p in a b; do PIP_NO_CACHE_DIR=1 pip install $p; done"),
+        dockerfile(
+            F,
+            "RUN if [ -f r.txt ]; then pip install --no-cache-dir -r r.txt; fi; for p in a b; do pip install --no-cache-dir $p; done",
+        ),
+        dockerfile(
+            F,
+            "RUN if [ -f r.txt ]; then PIP_NO_CACHE_DIR=1 pip install -r r.txt; fi; for p in a b; do PIP_NO_CACHE_DIR=1 pip install $p; done",
+        ),
         id="if and for bodies",
     ),
     pytest.param(
         dockerfile(F, "RUN (cd /app && pip install .) || { echo fail; pip install x; } | tee log"),
-        dockerfile(F, "RUN (cd /app && pip install --no-cache-dir .) || { echo fail; pip install --no-cache-dir x; } | tee log"),
-        dockerfile(F, "RUN (cd /app && PIP_NO_CACHE_DIR=1 pip install .) || { echo fail; PIP_NO_CACHE_DIR=1 pip install x; } | tee log"),
+        dockerfile(
+            F, "RUN (cd /app && pip install --no-cache-dir .) || { echo fail; pip install --no-cache-dir x; } | tee log"
+        ),
+        dockerfile(
+            F,
+            "RUN (cd /app && PIP_NO_CACHE_DIR=1 pip install .) || { echo fail; PIP_NO_CACHE_DIR=1 pip install x; } | tee log",
+        ),
         id="subshell brace group pipeline",
     ),
     pytest.param(
@@ -160,8 +208,14 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN timeout 600 bash -c 'pip install x' && nice -n 5 sh -c 'pip install y'"),
-        dockerfile(F, "RUN timeout 600 bash -c 'pip install --no-cache-dir x' && nice -n 5 sh -c 'pip install --no-cache-dir y'"),
-        dockerfile(F, "RUN timeout 600 bash -c 'PIP_NO_CACHE_DIR=1 pip install x' && nice -n 5 sh -c 'PIP_NO_CACHE_DIR=1 pip install y'"),
+        dockerfile(
+            F,
+            "RUN timeout 600 bash -c 'pip install --no-cache-dir x' && nice -n 5 sh -c 'pip install --no-cache-dir y'",
+        ),
+        dockerfile(
+            F,
+            "RUN timeout 600 bash -c 'PIP_NO_CACHE_DIR=1 pip install x' && nice -n 5 sh -c 'PIP_NO_CACHE_DIR=1 pip install y'",
+        ),
         id="a shell script behind wrappers: one wrapper grammar for shells and pip",
     ),
     pytest.param(
@@ -250,8 +304,15 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile("FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN pip install x"),
-        dockerfile("FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN pip install --no-cache-dir x"),
-        dockerfile("FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN PIP_NO_CACHE_DIR=1 pip install x"),
+        dockerfile(
+            "FROM python:3.12 AS a", "ENV PIP_NO_CACHE_DIR=1", "FROM python:3.12", "RUN pip install --no-cache-dir x"
+        ),
+        dockerfile(
+            "FROM python:3.12 AS a",
+            "ENV PIP_NO_CACHE_DIR=1",
+            "FROM python:3.12",
+            "RUN PIP_NO_CACHE_DIR=1 pip install x",
+        ),
         id="stages from the same image share nothing",
     ),
     pytest.param(
@@ -262,8 +323,12 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN pip install y"),
-        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN pip install --no-cache-dir y"),
-        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN PIP_NO_CACHE_DIR=1 pip install y"),
+        dockerfile(
+            F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN pip install --no-cache-dir y"
+        ),
+        dockerfile(
+            F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x", "RUN PIP_NO_CACHE_DIR=1 pip install y"
+        ),
         id="a cache mount covers its own RUN only",
     ),
     pytest.param(
@@ -310,20 +375,43 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN pip install x \\", "  && pip uninstall -y y \\", "  && pip install z"),
-        dockerfile(F, "RUN pip install --no-cache-dir x \\", "  && pip uninstall -y y \\", "  && pip install --no-cache-dir z"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install x \\", "  && pip uninstall -y y \\", "  && PIP_NO_CACHE_DIR=1 pip install z"),
+        dockerfile(
+            F, "RUN pip install --no-cache-dir x \\", "  && pip uninstall -y y \\", "  && pip install --no-cache-dir z"
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 pip install x \\",
+            "  && pip uninstall -y y \\",
+            "  && PIP_NO_CACHE_DIR=1 pip install z",
+        ),
         id="uninstall in between is left alone",
     ),
     pytest.param(
         dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN pip install x; python -m pip install y"),
-        dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN pip install --no-cache-dir x; python -m pip install --no-cache-dir y"),
-        dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN pip install --no-cache-dir x; python -m pip install --no-cache-dir y"),
+        dockerfile(
+            F,
+            'SHELL ["powershell", "-Command"]',
+            "RUN pip install --no-cache-dir x; python -m pip install --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            'SHELL ["powershell", "-Command"]',
+            "RUN pip install --no-cache-dir x; python -m pip install --no-cache-dir y",
+        ),
         id="PowerShell SHELL: split without the bash grammar, always the flag",
     ),
     pytest.param(
         dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:/Python312/python.exe -m pip install x && pip install y"),
-        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:/Python312/python.exe -m pip install --no-cache-dir x && pip install --no-cache-dir y"),
-        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN C:/Python312/python.exe -m pip install --no-cache-dir x && pip install --no-cache-dir y"),
+        dockerfile(
+            F,
+            'SHELL ["cmd", "/S", "/C"]',
+            "RUN C:/Python312/python.exe -m pip install --no-cache-dir x && pip install --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            'SHELL ["cmd", "/S", "/C"]',
+            "RUN C:/Python312/python.exe -m pip install --no-cache-dir x && pip install --no-cache-dir y",
+        ),
         id="cmd SHELL, python.exe by path",
     ),
     pytest.param(
@@ -344,37 +432,88 @@ NOOP_CASES = [
     pytest.param(dockerfile(F, "RUN pip install --no-cache-dir flask"), id="flag after the subcommand"),
     pytest.param(dockerfile(F, "RUN pip --no-cache-dir install flask"), id="flag before the subcommand"),
     pytest.param(dockerfile(F, "RUN pip install flask --no-cache-dir"), id="flag after the packages"),
-    pytest.param(dockerfile(F, "RUN pip install \\", "    flask \\", "    --no-cache-dir"), id="flag on another continuation line"),
+    pytest.param(
+        dockerfile(F, "RUN pip install \\", "    flask \\", "    --no-cache-dir"),
+        id="flag on another continuation line",
+    ),
     pytest.param(dockerfile(F, "RUN pip install --no-cache flask"), id="abbreviation --no-cache"),
-    pytest.param(dockerfile(F, "RUN pip install --cache-dir /c --no-cache-dir x"), id="--no-cache-dir after --cache-dir"),
-    pytest.param(dockerfile(F, "RUN pip uninstall -y x && pip freeze && pip list && pip show x"), id="commands without a cache"),
-    pytest.param(dockerfile(F, "RUN pip config list && pip cache purge && pip check && pip --version"), id="more commands without a cache"),
+    pytest.param(
+        dockerfile(F, "RUN pip install --cache-dir /c --no-cache-dir x"), id="--no-cache-dir after --cache-dir"
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip uninstall -y x && pip freeze && pip list && pip show x"), id="commands without a cache"
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip config list && pip cache purge && pip check && pip --version"),
+        id="more commands without a cache",
+    ),
     pytest.param(dockerfile(F, "RUN pipx install black && pipenv install && poetry install"), id="other installers"),
     pytest.param(dockerfile(F, "RUN echo pip install x && apt-get install -y python3-pip"), id="pip as an argument"),
     pytest.param(dockerfile(F, "# pip install x", "RUN true"), id="comment"),
-    pytest.param(dockerfile(F, 'CMD ["pip", "install", "x"]', "ENTRYPOINT pip install x", 'LABEL a="pip install x"'), id="CMD ENTRYPOINT LABEL"),
-    pytest.param(dockerfile("# syntax=docker/dockerfile:1", F, "COPY <<EOF /app/setup.sh", "pip install x", "EOF"), id="COPY heredoc"),
-    pytest.param(dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF python3", "import subprocess", "subprocess.run(['pip', 'install', 'x'])", "EOF"), id="heredoc fed to python"),
+    pytest.param(
+        dockerfile(F, 'CMD ["pip", "install", "x"]', "ENTRYPOINT pip install x", 'LABEL a="pip install x"'),
+        id="CMD ENTRYPOINT LABEL",
+    ),
+    pytest.param(
+        dockerfile("# syntax=docker/dockerfile:1", F, "COPY <<EOF /app/setup.sh", "pip install x", "EOF"),
+        id="COPY heredoc",
+    ),
+    pytest.param(
+        dockerfile(
+            "# syntax=docker/dockerfile:1",
+            F,
+            "RUN <<EOF python3",
+            "import subprocess",
+            "subprocess.run(['pip', 'install', 'x'])",
+            "EOF",
+        ),
+        id="heredoc fed to python",
+    ),
     pytest.param(dockerfile(F, "RUN cat > /s.sh <<EOF", "pip install x", "EOF"), id="heredoc written to a file"),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=1", "RUN pip install x"), id="ENV"),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR 1", "RUN pip install x"), id="legacy ENV"),
-    pytest.param(dockerfile(F, "ENV A=1 PIP_NO_CACHE_DIR=off \\", "    B=2", "RUN pip install x"), id="ENV with several pairs, continued"),
+    pytest.param(
+        dockerfile(F, "ENV A=1 PIP_NO_CACHE_DIR=off \\", "    B=2", "RUN pip install x"),
+        id="ENV with several pairs, continued",
+    ),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=0", "RUN pip install x"), id="0 turns the cache off too"),
     pytest.param(dockerfile(F, "ENV PIP_NO_CACHE_DIR=false", "RUN pip install x"), id="false turns the cache off too"),
     pytest.param(dockerfile(F, "ARG PIP_NO_CACHE_DIR=1", "RUN pip install x"), id="ARG with a value"),
-    pytest.param(dockerfile("ARG PIP_NO_CACHE_DIR=1", F, "ARG PIP_NO_CACHE_DIR", "RUN pip install x"), id="global ARG declared again"),
-    pytest.param(dockerfile("FROM python:3.12 AS base", "ENV PIP_NO_CACHE_DIR=1", "FROM base", "RUN pip install x"), id="inherited from the stage by name"),
-    pytest.param(dockerfile("FROM python:3.12", "ENV PIP_NO_CACHE_DIR=1", "FROM 0", "RUN pip install x"), id="inherited from the stage by index"),
+    pytest.param(
+        dockerfile("ARG PIP_NO_CACHE_DIR=1", F, "ARG PIP_NO_CACHE_DIR", "RUN pip install x"),
+        id="global ARG declared again",
+    ),
+    pytest.param(
+        dockerfile("FROM python:3.12 AS base", "ENV PIP_NO_CACHE_DIR=1", "FROM base", "RUN pip install x"),
+        id="inherited from the stage by name",
+    ),
+    pytest.param(
+        dockerfile("FROM python:3.12", "ENV PIP_NO_CACHE_DIR=1", "FROM 0", "RUN pip install x"),
+        id="inherited from the stage by index",
+    ),
     pytest.param(dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install x"), id="inline prefix"),
     pytest.param(dockerfile(F, "RUN export PIP_NO_CACHE_DIR=1; pip install x"), id="export earlier in the RUN"),
     pytest.param(dockerfile(F, "RUN env PIP_NO_CACHE_DIR=1 pip install x"), id="env VAR=1 wrapper"),
     pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x"), id="cache mount"),
-    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache pip install x"), id="cache mount on a parent"),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache pip install x"), id="cache mount on a parent"
+    ),
     pytest.param(dockerfile(F, "RUN --mount=type=tmpfs,target=/root/.cache pip install x"), id="tmpfs mount"),
-    pytest.param(dockerfile(F, "RUN --mount=type=cache,id=pip,sharing=locked,target=/root/.cache/pip \\", "    pip install x"), id="cache mount with more options"),
-    pytest.param(dockerfile(F, "ENV PIP_CACHE_DIR=/var/cache/pip", "RUN --mount=type=cache,target=/var/cache/pip pip install x"), id="cache mount on PIP_CACHE_DIR"),
-    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/c pip install --cache-dir /c x"), id="cache mount on --cache-dir"),
-    pytest.param(dockerfile(F, "USER app", "RUN --mount=type=cache,target=/home/app/.cache/pip pip install x"), id="cache mount in the user's home"),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,id=pip,sharing=locked,target=/root/.cache/pip \\", "    pip install x"),
+        id="cache mount with more options",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV PIP_CACHE_DIR=/var/cache/pip", "RUN --mount=type=cache,target=/var/cache/pip pip install x"),
+        id="cache mount on PIP_CACHE_DIR",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/c pip install --cache-dir /c x"), id="cache mount on --cache-dir"
+    ),
+    pytest.param(
+        dockerfile(F, "USER app", "RUN --mount=type=cache,target=/home/app/.cache/pip pip install x"),
+        id="cache mount in the user's home",
+    ),
     pytest.param(dockerfile(F, "# pipfix: ignore", "RUN pip install x"), id="pipfix ignore"),
     pytest.param(dockerfile(F, "# pipfix: skip-file", "RUN pip install x"), id="pipfix skip-file"),
     pytest.param(dockerfile(F, "# hadolint ignore=DL3008,DL3042", "RUN pip install x"), id="hadolint ignore in a list"),

@@ -24,7 +24,9 @@ FIX_CASES = [
     pytest.param(
         dockerfile(F, "RUN /root/.local/bin/uv pip install x && /usr/local/bin/uv pip install y"),
         dockerfile(F, "RUN /root/.local/bin/uv pip install --no-cache x && /usr/local/bin/uv pip install --no-cache y"),
-        dockerfile(F, "RUN UV_NO_CACHE=1 /root/.local/bin/uv pip install x && UV_NO_CACHE=1 /usr/local/bin/uv pip install y"),
+        dockerfile(
+            F, "RUN UV_NO_CACHE=1 /root/.local/bin/uv pip install x && UV_NO_CACHE=1 /usr/local/bin/uv pip install y"
+        ),
         id="uv under a path",
     ),
     pytest.param(
@@ -203,8 +205,12 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "uv venv", "uv pip install x", "EOF"),
-        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "uv venv", "uv pip install --no-cache x", "EOF"),
-        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "uv venv", "UV_NO_CACHE=1 uv pip install x", "EOF"),
+        dockerfile(
+            "# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "uv venv", "uv pip install --no-cache x", "EOF"
+        ),
+        dockerfile(
+            "# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "uv venv", "UV_NO_CACHE=1 uv pip install x", "EOF"
+        ),
         id="heredoc body",
     ),
     pytest.param(
@@ -243,7 +249,9 @@ NOOP_CASES = [
     pytest.param(dockerfile(F, "RUN uv pip install --no-cache x"), id="--no-cache"),
     pytest.param(dockerfile(F, "RUN uv pip install -n x"), id="-n"),
     pytest.param(dockerfile(F, "RUN uv pip install --no-cache-dir x"), id="hidden alias --no-cache-dir"),
-    pytest.param(dockerfile(F, "RUN uv --no-cache pip install x && uv -n sync"), id="global flag before the subcommand"),
+    pytest.param(
+        dockerfile(F, "RUN uv --no-cache pip install x && uv -n sync"), id="global flag before the subcommand"
+    ),
     pytest.param(dockerfile(F, "RUN uv -qn sync"), id="-n clustered with -q"),
     pytest.param(dockerfile(F, "RUN uv sync --frozen \\", "    --no-cache"), id="flag on another continuation line"),
     pytest.param(dockerfile(F, "RUN uv pip install --cache-dir /c --no-cache x"), id="--no-cache with --cache-dir"),
@@ -252,29 +260,54 @@ NOOP_CASES = [
     pytest.param(dockerfile(F, "ENV UV_NO_CACHE=YES", "RUN uv sync"), id="ENV YES, any case"),
     pytest.param(dockerfile(F, "ENV UV_NO_CACHE 1", "RUN uv sync"), id="legacy ENV"),
     pytest.param(dockerfile(F, "ARG UV_NO_CACHE=1", "RUN uv tool install ruff"), id="ARG"),
-    pytest.param(dockerfile("FROM python:3.12 AS base", "ENV UV_NO_CACHE=1", "FROM base", "RUN uv sync"), id="inherited from the stage"),
-    pytest.param(dockerfile("FROM python:3.12 AS Base", "ENV UV_NO_CACHE=1", "FROM --platform=$BUILDPLATFORM BASE", "RUN uv sync"), id="inherited, FROM with a flag, names in any case"),
-    pytest.param(dockerfile("FROM python:3.12", "ARG V=1", "ENV UV_NO_CACHE=$V", "FROM 0", "RUN uv sync"), id="inherited ENV set from an ARG, by index"),
+    pytest.param(
+        dockerfile("FROM python:3.12 AS base", "ENV UV_NO_CACHE=1", "FROM base", "RUN uv sync"),
+        id="inherited from the stage",
+    ),
+    pytest.param(
+        dockerfile(
+            "FROM python:3.12 AS Base", "ENV UV_NO_CACHE=1", "FROM --platform=$BUILDPLATFORM BASE", "RUN uv sync"
+        ),
+        id="inherited, FROM with a flag, names in any case",
+    ),
+    pytest.param(
+        dockerfile("FROM python:3.12", "ARG V=1", "ENV UV_NO_CACHE=$V", "FROM 0", "RUN uv sync"),
+        id="inherited ENV set from an ARG, by index",
+    ),
     pytest.param(dockerfile(F, "RUN UV_NO_CACHE=1 uv sync"), id="inline 1"),
     pytest.param(dockerfile(F, "RUN UV_NO_CACHE=true uv pip install x"), id="inline true"),
-    pytest.param(dockerfile(F, "RUN export UV_NO_CACHE=1 && uv sync && uv pip install x"), id="export earlier in the RUN"),
+    pytest.param(
+        dockerfile(F, "RUN export UV_NO_CACHE=1 && uv sync && uv pip install x"), id="export earlier in the RUN"
+    ),
     pytest.param(dockerfile(F, "RUN env UV_NO_CACHE=1 uv sync"), id="env VAR=1 wrapper"),
-    pytest.param(dockerfile(F, "ENV UV_NO_CACHE=1", "RUN uv --cache-dir /c pip install x"), id="UV_NO_CACHE beats uv's --cache-dir"),
+    pytest.param(
+        dockerfile(F, "ENV UV_NO_CACHE=1", "RUN uv --cache-dir /c pip install x"),
+        id="UV_NO_CACHE beats uv's --cache-dir",
+    ),
     pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/uv uv sync"), id="cache mount"),
-    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache uv pip install x"), id="cache mount on a parent"),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache uv pip install x"), id="cache mount on a parent"
+    ),
     pytest.param(dockerfile(F, "RUN --mount=type=tmpfs,target=/root/.cache/uv uv sync"), id="tmpfs mount"),
     pytest.param(
         dockerfile(F, "ENV UV_CACHE_DIR=/opt/uv-cache", "RUN --mount=type=cache,target=/opt/uv-cache uv sync"),
         id="cache mount on UV_CACHE_DIR",
     ),
-    pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/c uv --cache-dir /c pip install x"), id="cache mount on --cache-dir"),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/c uv --cache-dir /c pip install x"),
+        id="cache mount on --cache-dir",
+    ),
     pytest.param(
         dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/uv,id=uv,sharing=locked \\", "    uv sync --frozen"),
         id="cache mount with more options, call on the next line",
     ),
     pytest.param(dockerfile(F, "RUN uv venv /opt/venv && uv lock"), id="uv venv and uv lock"),
-    pytest.param(dockerfile(F, "RUN uv pip list && uv pip freeze && uv pip uninstall x"), id="uv pip list freeze uninstall"),
-    pytest.param(dockerfile(F, "RUN uv --version && uv tool list && uv cache clean"), id="more uv commands without a download"),
+    pytest.param(
+        dockerfile(F, "RUN uv pip list && uv pip freeze && uv pip uninstall x"), id="uv pip list freeze uninstall"
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv --version && uv tool list && uv cache clean"), id="more uv commands without a download"
+    ),
     pytest.param(dockerfile(F, "RUN echo uv pip install x && apt-get install -y uv"), id="uv as an argument"),
     pytest.param(dockerfile(F, "# uv pip install x", "RUN true"), id="comment"),
     pytest.param(dockerfile(F, 'CMD ["uv", "run", "app"]', "ENTRYPOINT uv sync"), id="CMD ENTRYPOINT"),
