@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 from .cache import cache_use
-from .dockerfile import Dockerfile, Instruction, rescan, scan
+from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .dockerfile import forget as forget_scans
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
@@ -19,7 +20,7 @@ from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
 from .shell import Command, Word, commands
 from .source import LineIndex
-from .stages import RunContext, Setting, run_contexts
+from .stages import RunContext, Setting, run_contexts, with_flags
 
 
 class Finding(NamedTuple):
@@ -208,25 +209,40 @@ def _self_check(
     suppressed: Suppressions,
     runs: list[tuple[Instruction, RunContext]],
 ) -> None:
-    """black's and ruff's safety net: the fixed text must scan to the same instructions, need
-    no further fix, and give back the source when the insertions are removed."""
+    """black's and ruff's safety net. BuildKit reads the fixed text as the same instructions,
+    with only the lines that inserted line breaks add and only the cache mounts that the fix
+    adds; the rules find nothing left to fix there, each RUN seen with its fixed flags (pragmas
+    are read where they stand in the source: a fix cannot add one); and the fix only inserts
+    (removing the inserted texts gives back the source)."""
+    inserted = _Insertions(edits)
     edited = _edited_runs(edits, runs)
+    found: Iterable[tuple[Violation, int]]
     if edited is None:  # not only inside RUN instructions: check the whole file again
-        after = scan(fixed)
-        if _shape(after.instructions) != _shape(before.instructions):
-            raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
-        found = _violations(after, fixed, settings)
+        try:
+            after = scan(fixed)
+        except CannotFix as error:
+            raise _changed_instructions(error) from None
+        _check_same_instructions(before.instructions, after.instructions, inserted)
+        source_line = {
+            new.start_line: old.start_line for old, new in zip(before.instructions, after.instructions, strict=True)
+        }
+        found = ((violation, source_line[line]) for violation, line in _violations(after, fixed, settings))
     else:
-        # Every other line is unchanged, so scanning the edited instructions again is scanning
-        # the file again; so are the other RUNs' contexts, which need no check.
+        # Every other line is unchanged (moved down by the line breaks inserted above it), so
+        # reading the edited instructions again is scanning the file again. A RUN decides
+        # nothing for another instruction, so the stage state before each is as it was.
         olds = [old for old, _ in edited]
-        news = rescan(fixed, [old.start_line for old in olds], before.escape)
-        if _shape(news) != _shape(olds):
-            raise InternalError("the fix changed the instructions (this is a bug in pipfix)")
+        try:
+            news = rescan(
+                fixed, [old.start_line + inserted.line_breaks_up_to(old.start) for old in olds], before.escape
+            )
+        except CannotFix as error:
+            raise _changed_instructions(error) from None
+        _check_same_instructions(olds, news, inserted)
         found = (
-            violation
-            for new, (_, context) in zip(news, edited, strict=True)
-            for violation in _run_violations(new, context, fixed, before.escape, settings)
+            (violation, old.start_line)
+            for new, (old, context) in zip(news, edited, strict=True)
+            for violation, _ in _run_violations(new, _with_flags(context, old, new), fixed, before.escape, settings)
         )
     if any(v.fix is not None for v in _unsuppressed(found, settings, suppressed)):
         raise InternalError("the fix is not stable (this is a bug in pipfix)")
@@ -234,22 +250,98 @@ def _self_check(
         raise InternalError("the fix changed more than it inserted (this is a bug in pipfix)")
 
 
-def _shape(instructions: Iterable[Instruction]) -> list[tuple]:
-    """What an edit must not change: each instruction's keyword, lines and flags."""
-    return [
-        (i.keyword, i.onbuild, i.start_line, i.end_line, [(f.name, f.value) for f in i.flags]) for i in instructions
+def _with_flags(context: RunContext, old: Instruction, new: Instruction) -> RunContext:
+    """The context of RUN `new`, the fixed `old`; the same unless the fix added a flag."""
+    return context if len(new.flags) == len(old.flags) else with_flags(context, new)
+
+
+def _changed_instructions(reason: object = None) -> InternalError:
+    detail = f": {reason}" if reason else ""
+    return InternalError(f"the fix changed the instructions{detail} (this is a bug in pipfix)")
+
+
+class _Insertions:
+    """Where a fix's edits (sorted by offset) put text: the line breaks they add up to each
+    source offset, and the span of each inserted text in the fixed text."""
+
+    __slots__ = ("_breaks", "_edits", "_fixed_ends", "_fixed_starts", "_offsets")
+
+    def __init__(self, edits: tuple[Edit, ...]) -> None:
+        self._edits = edits
+        self._offsets: list[int] = []
+        self._breaks = [0]
+        if any("\n" in edit.text for edit in edits):  # most fixes add no line
+            self._offsets = [edit.offset for edit in edits]
+            self._breaks = list(accumulate((edit.text.count("\n") for edit in edits), initial=0))
+        self._fixed_starts: list[int] = []  # worked out on first use: most fixes add no flag
+        self._fixed_ends: list[int] = []
+
+    def line_breaks_up_to(self, offset: int) -> int:
+        """Line breaks inserted before source `offset` or at it."""
+        return self._breaks[bisect_right(self._offsets, offset)]
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether the fixed text's [start, end) lies in one inserted text."""
+        if not self._fixed_starts:
+            shift = 0  # the length of the texts inserted before
+            for offset, text in self._edits:
+                self._fixed_starts.append(offset + shift)
+                shift += len(text)
+                self._fixed_ends.append(offset + shift)
+        index = bisect_right(self._fixed_starts, start) - 1
+        return index >= 0 and end <= self._fixed_ends[index]
+
+
+def _check_same_instructions(olds: Sequence[Instruction], news: Sequence[Instruction], inserted: _Insertions) -> None:
+    """BuildKit reads `news` (from the fixed text) as it read `olds`, but for the lines that
+    inserted line breaks add and the cache mounts that the fix adds."""
+    breaks = inserted.line_breaks_up_to
+    expected = [
+        (*_shape(old, old.flags), old.start_line + breaks(old.start), old.end_line + breaks(old.end)) for old in olds
     ]
+    found = [(*_shape(new, _kept_flags(new, inserted)), new.start_line, new.end_line) for new in news]
+    if found != expected:
+        raise _changed_instructions()
+
+
+def _kept_flags(instruction: Instruction, inserted: _Insertions) -> tuple[Flag, ...]:
+    """The instruction's flags but for the cache mounts that the fix inserted (a cache holds
+    only what the RUN writes to it; a bind or secret mount would change what the RUN reads)."""
+    flags = instruction.flags
+    if not flags:
+        return flags
+    return tuple(
+        flag
+        for flag in flags
+        if not (
+            flag.name == "mount"
+            and "type=cache" in (flag.value or "").split(",")
+            and inserted.holds(flag.start, flag.end)
+        )
+    )
+
+
+def _shape(instruction: Instruction, flags: tuple[Flag, ...]) -> tuple:
+    """What a fix must not change but for lines: the keyword, form, flags and heredoc markers."""
+    heredocs = instruction.heredocs
+    return (
+        instruction.keyword,
+        instruction.onbuild,
+        instruction.exec_form,
+        [(flag.name, flag.value) for flag in flags] if flags else None,
+        [(heredoc.delimiter, heredoc.strip_tabs, heredoc.quoted) for heredoc in heredocs] if heredocs else None,
+    )
 
 
 def _edited_runs(
     edits: tuple[Edit, ...], runs: list[tuple[Instruction, RunContext]]
 ) -> list[tuple[Instruction, RunContext]] | None:
-    """The RUN instructions that hold an edit, each with its context, in file order; None
-    unless every edit lies inside a RUN instruction."""
+    """The RUN instructions that hold an edit (after their keyword), each with its context, in
+    file order; None unless every edit lies inside a RUN instruction."""
     starts = [instruction.start for instruction, _ in runs]  # in file order
     chosen: dict[int, tuple[Instruction, RunContext]] = {}
     for edit in edits:
-        index = bisect_right(starts, edit.offset) - 1
+        index = bisect_left(starts, edit.offset) - 1  # an edit at a RUN's start is before its keyword
         if index < 0 or edit.offset > runs[index][0].end:
             return None
         chosen[index] = runs[index]

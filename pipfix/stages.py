@@ -25,7 +25,7 @@ class Setting(NamedTuple):
 
 class RunContext(NamedTuple):
     env: Mapping[str, str]  # the ENV and ARG values this RUN sees
-    cache_mounts: tuple[str, ...]  # targets of its `type=cache` and `type=tmpfs` mounts
+    cache_mounts: tuple[str, ...]  # targets of its `type=cache` and `type=tmpfs` mounts (its own flags)
     home: str | None  # the home of the user the RUN runs as; None when unknown
     dialect: str  # "posix", "powershell" or "cmd"
 
@@ -83,6 +83,12 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
             env = stage.variables()
             runs.append((instruction, RunContext(env, _cache_mounts(instruction, env), _home(stage), stage.dialect)))
     return runs, settings
+
+
+def with_flags(context: RunContext, instruction: Instruction) -> RunContext:
+    """The context of `instruction` standing where the RUN of `context` stood: the same stage
+    state, and what its own flags decide read again (a fix may add a cache mount)."""
+    return context._replace(cache_mounts=_cache_mounts(instruction, context.env))
 
 
 def _from(instruction, previous, stages, names, global_args) -> _Stage:
