@@ -14,11 +14,11 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
 from .errors import CannotFix
+from .memory import MEMORY
 from .source import BOM, OffsetMap
 
 
@@ -106,7 +106,6 @@ _MAX_LINE_BYTES = 65535  # bufio.Scanner's 64 KiB token limit, less the line bre
 def scan(text: str) -> Dockerfile:
     """Split `text` into instructions the way BuildKit does; raise CannotFix where BuildKit
     rejects the file."""
-    global _last_scan
     lines, starts = _lines(text)
     _check_line_lengths(lines)
 
@@ -141,15 +140,8 @@ def scan(text: str) -> Dockerfile:
     if not instructions:
         raise CannotFix("file with no instructions")
     dockerfile = Dockerfile(escape, directives, tuple(instructions), tuple(comments))
-    _last_scan = (lines, dockerfile) if len(text) <= _REMEMBERED_TEXT else None
+    MEMORY.keep_scan(text, lines, dockerfile)
     return dockerfile
-
-
-# The lines and the result of the last scan: an editor sends the same file again with a change,
-# and what comes before the change scans as it did. Not for a text larger than an edited
-# Dockerfile gets: it would stay in memory after its fix.
-_last_scan: tuple[list[str], Dockerfile] | None = None
-_REMEMBERED_TEXT = 1 << 20
 
 
 def _resumed(lines: list[str]) -> tuple[str, dict[str, str], list[Comment], list[Instruction], int]:
@@ -159,9 +151,10 @@ def _resumed(lines: list[str]) -> tuple[str, dict[str, str], list[Comment], list
     the last line of the last scan is left out of the comparison, as an instruction that ended
     there may have ended only because the text did."""
     nothing = ("\\", {}, [], [], 0)
-    if _last_scan is None:
+    last_scan = MEMORY.last_scan
+    if last_scan is None:
         return nothing
-    old_lines, old = _last_scan
+    old_lines, old = last_scan
     limit = min(len(old_lines) - 1, len(lines))
     differs = next((i for i in range(limit) if old_lines[i] != lines[i]), limit)
     kept = bisect_right(old.instructions, differs, key=_end_line)
@@ -329,10 +322,10 @@ def _instruction(
         line_starts, file_starts = (0,), (file_start,)
     else:
         line, line_starts, file_starts = _join(pieces)
-    if len(line) <= _REMEMBERED_LINE:
-        command = _remembered_command(line, escape)
-    else:
+    command = MEMORY.lines.get((line, escape))
+    if command is None:
         command = _command(line, 0, len(line), escape)
+        MEMORY.keep_line(line, escape, command)
     onbuild = command.inner is not None
     node = command.inner if onbuild else command
     keyword, _, flag_words, args_start, args_end, exec_form, _ = node
@@ -362,23 +355,6 @@ def _instruction(
         heredocs,
     )
     return instruction, last_index
-
-
-# An editor sends the same lines again and again; lines no longer than this are remembered
-# (at most 4096 of them: a few MB).
-_REMEMBERED_LINE = 1024
-
-
-@lru_cache(maxsize=4096)
-def _remembered_command(line: str, escape: str) -> _Command:
-    return _command(line, 0, len(line), escape)
-
-
-def forget() -> None:
-    """Drop what `scan` remembers of the texts and lines it has seen."""
-    global _last_scan
-    _last_scan = None
-    _remembered_command.cache_clear()
 
 
 def _flag(word: str, start: int, end: int, line_starts: tuple[int, ...], file_starts: tuple[int, ...]) -> Flag:

@@ -1,5 +1,5 @@
 """Orchestration: fix(text) -> Result. Pure: no I/O, and what it remembers of earlier texts
-(for editors) changes no result."""
+for editors (memory.py) changes no result."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import NamedTuple
 
 from .cache import cache_use
 from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
-from .dockerfile import forget as forget_scans
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
+from .memory import MEMORY
 from .pragmas import ALL_CODES, Suppressions, suppressions
 from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
@@ -119,18 +119,9 @@ def _violations(
         yield from _run_violations(instruction, context, text, dockerfile.escape, settings)
 
 
-# The violations of the RUN instructions seen last, relative to their start, by what decides
-# them: an editor sends the same file again and again with one instruction changed. At most
-# _MEMO_SIZE instructions of at most _MEMO_TEXT characters each (32 MB of text at the worst).
-_MEMO_SIZE = 4096
-_MEMO_TEXT = 8192
-_memo: dict[tuple, tuple[Violation, ...]] = {}
-
-
 def forget() -> None:
     """Drop what fix() remembers of the texts it has seen (for measuring a first sight)."""
-    _memo.clear()
-    forget_scans()
+    MEMORY.forget()
 
 
 def _run_violations(
@@ -142,18 +133,16 @@ def _run_violations(
     if not may_call_pip(source):
         return
     # the instruction is what its text and the escape character make of it (heredoc bodies
-    # included), wherever it stands
-    key = (source, escape, tuple(context.env.items()), context.cache_mounts, context.home, context.dialect, settings)
-    relative = _memo.get(key)
+    # included), wherever it stands; every field of the context is in the key (env, the first,
+    # as its items)
+    key = (source, escape, tuple(context.env.items()), *context[1:], settings)
+    relative = MEMORY.runs.get(key)
     if relative is None:
         relative = tuple(
             _shifted(violation, -instruction.start)
             for violation in _found_violations(instruction, context, text, settings)
         )
-        if len(source) <= _MEMO_TEXT:
-            if len(_memo) >= _MEMO_SIZE:
-                _memo.clear()
-            _memo[key] = relative
+        MEMORY.keep_run(key, source, relative)
     for violation in relative:
         yield _shifted(violation, instruction.start), instruction.start_line
 

@@ -24,7 +24,7 @@ class Setting(NamedTuple):
 
 
 class RunContext(NamedTuple):
-    env: Mapping[str, str]  # the ENV and ARG values this RUN sees
+    env: Mapping[str, str]  # the ENV and ARG values this RUN sees (the first field: engine's memory key)
     cache_mounts: tuple[str, ...]  # targets of its `type=cache` and `type=tmpfs` mounts (its own flags)
     home: str | None  # the home of the user the RUN runs as; None when unknown
     dialect: str  # "posix", "powershell" or "cmd"

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipfix.dockerfile import Dockerfile, forget, rescan, scan
+from pipfix.dockerfile import Dockerfile, rescan, scan
+from pipfix.engine import forget
 from pipfix.errors import CannotFix
+from pipfix.memory import MEMORY, Memory
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
 
@@ -460,18 +462,26 @@ def test_what_scan_remembers_changes_no_scan_of_the_corpus() -> None:
         ["FROM a\nRUN b\n", "# escape=`\nFROM a\nRUN b\n"],
         ["FROM a\nRUN b", "FROM a\nRUN b \\", "FROM a\nRUN b \\\nc\n"],
         ["\ufeffFROM a\nRUN b\n", "FROM a\nRUN b\n"],
+        ["FROM a\nENV a=\\ b\n", "# escape=`\nFROM a\nENV a=\\ b\n"],
     ],
-    ids=["continuation", "continuation-into-a-comment", "heredoc", "backtick", "directive-added", "last-line", "bom"],
+    ids=[
+        "continuation",
+        "continuation-into-a-comment",
+        "heredoc",
+        "backtick",
+        "directive-added",
+        "last-line",
+        "bom",
+        "a line under another escape",
+    ],
 )
 def test_an_instruction_open_at_the_end_is_read_again(texts: list[str]) -> None:
     _scans_as_if_first(texts)
 
 
 def test_a_large_text_is_not_remembered() -> None:
-    from pipfix import dockerfile
-
     forget()
     scan("FROM a\n" + "RUN echo x\n" * 10)
-    assert dockerfile._last_scan is not None
-    scan("FROM a\n" + "RUN echo x\n" * (dockerfile._REMEMBERED_TEXT // 10))
-    assert dockerfile._last_scan is None
+    assert MEMORY.last_scan is not None
+    scan("FROM a\n" + "RUN echo x\n" * (Memory.SCAN_TEXT // 10))
+    assert MEMORY.last_scan is None

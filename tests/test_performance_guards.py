@@ -58,7 +58,7 @@ class _Counting:
 @pytest.fixture
 def counters(monkeypatch):
     state = {"inside": 0, "parses": 0, "scans": [], "runs": []}
-    monkeypatch.setattr(engine, "_memo", {})  # what earlier tests left is not this test's work
+    engine.forget()  # what earlier tests left is not this test's work
     real_parser = shell._parser()
     monkeypatch.setattr(shell, "_parser", lambda: _Counting(real_parser, state))
 

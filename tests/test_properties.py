@@ -319,7 +319,7 @@ def test_generated_dockerfiles_env(text):
 @SETTINGS
 @given(first=dockerfiles(), second=dockerfiles(), strategy=st.sampled_from(list(Strategy)))
 def test_what_fix_remembers_changes_no_result(first, second, strategy):
-    # fix() remembers the findings of RUN instructions it has seen (engine._memo): a RUN text
+    # fix() remembers the findings of RUN instructions it has seen (memory.py): a RUN text
     # seen before, in another file, stage or context, must be found again as if it were new
     settings_ = Settings(strategy=strategy)
     fix(first, settings_)
