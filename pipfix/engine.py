@@ -18,7 +18,7 @@ from .memory import MEMORY
 from .pragmas import ALL_CODES, Suppressions, suppressions
 from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
-from .shell import Command, Word, commands
+from .shell import commands, setting_words
 from .source import LineIndex
 from .stages import RunContext, Setting, run_contexts, with_flags
 
@@ -159,7 +159,7 @@ def _found_violations(
     instruction: Instruction, context: RunContext, text: str, settings: Settings
 ) -> Iterator[Violation]:
     for command in commands(instruction, text, context.dialect, context.env):
-        for word in _setting_words(command):
+        for word in setting_words(command):
             name, _, value = (word.text or "").partition("=")
             for rule in SETTING_RULES:
                 if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
@@ -171,22 +171,6 @@ def _found_violations(
         for rule in CALL_RULES:
             if violation := rule.check(use, settings.strategy):
                 yield violation
-
-
-def _setting_words(command: Command) -> Iterator[Word]:
-    """The words of a command that put a variable in a program's environment: its `VAR=x`
-    prefix, and the `VAR=x` arguments of `export`, `declare -x`, `env` and `sudo`."""
-    yield from command.assignment_words
-    if not command.words:
-        return
-    name = command.words[0].text
-    arguments = command.words[1:]
-    exports = name in ("export", "env", "sudo") or (
-        name in ("declare", "typeset")
-        and any((word.text or "").startswith("-") and "x" in (word.text or "") for word in arguments)
-    )
-    if exports:
-        yield from (word for word in arguments if "=" in (word.text or "").lstrip("="))
 
 
 def _self_check(

@@ -148,28 +148,24 @@ class _Variables:
                 self._export(name, value)
 
     def apply(self, words: Sequence[Word]) -> None:
-        """Follow `export`, `declare -x`, `typeset -x` and `unset` commands."""
-        command = words[0].text
-        if command not in ("export", "declare", "typeset", "local", "readonly", "unset"):
+        """Follow a declaration: `export`, `declare -x`, `local -x`, `unset` ..."""
+        declared = declaration(words)
+        if declared is None:
             return
-        flags = "".join(w.text[1:] for w in words[1:] if w.text and w.text[0] in "-+")
-        for word in words[1:]:
-            if word.text is not None and word.text[:1] in ("-", "+"):
-                continue
-            name, value = _assignment(word)
+        for word in declared.operands:
+            name, value = _argument_setting(word)
             if name is None:
                 if not _NAME.fullmatch(word.raw):
                     continue
                 name, value = word.raw, self.shell.get(word.raw)
-            elif command != "unset":
+            elif declared.command != "unset":
                 self.shell[name] = value
-            if command == "unset":
+            if declared.command == "unset":
                 self.shell.pop(name, None)
-                self._unexport(name)
-            elif command == "export" and "n" in flags:
-                self._unexport(name)
-            elif command == "export" or "x" in flags:
+            if declared.exports:
                 self._export(name, value)
+            elif declared.unexports:
+                self._unexport(name)
 
     def _export(self, name: str, value: str | None) -> None:
         self.exported[name] = value
@@ -179,6 +175,65 @@ class _Variables:
         if name in self.exported:
             del self.exported[name]
             self._view = None
+
+
+class Declaration(NamedTuple):
+    """A command that sets, exports or unsets shell variables (a shell builtin)."""
+
+    command: str  # export, declare, typeset, local, readonly or unset
+    exports: bool  # its operands go to the environment of the commands after it
+    unexports: bool  # they leave that environment (`unset`, `export -n`, `declare +x`)
+    operands: tuple[Word, ...]  # its words that are no option: `NAME` or `NAME=value`
+
+
+_DECLARERS = frozenset(("export", "declare", "typeset", "local", "readonly", "unset"))
+_ATTRIBUTE_SETTERS = frozenset(("declare", "typeset", "local"))  # take -x and +x
+
+
+def declaration(words: Sequence[Word]) -> Declaration | None:
+    """`words` as a declaration; None when they are some other command."""
+    command = words[0].text if words else None
+    if command not in _DECLARERS:
+        return None
+    on = off = ""  # the option letters after `-` and after `+`
+    operands = []
+    for word in words[1:]:
+        text = word.text
+        if text is not None and text[:1] == "-":
+            on += text[1:]
+        elif text is not None and text[:1] == "+":
+            off += text[1:]
+        else:
+            operands.append(word)
+    exports_attribute = command in _ATTRIBUTE_SETTERS
+    unexports = command == "unset" or (command == "export" and "n" in on) or (exports_attribute and "x" in off)
+    exports = not unexports and (command == "export" or (exports_attribute and "x" in on))
+    return Declaration(command, exports, unexports, tuple(operands))
+
+
+def setting_words(command: Command) -> Iterator[Word]:
+    """The words of `command` that put a variable in a program's environment: its `VAR=x`
+    prefix, the `VAR=x` operands of a declaration that exports them, and the `VAR=x` words of
+    wrappers such as `env` and `sudo` in front of the program they run."""
+    yield from command.assignment_words
+    words = command.words
+    declared = declaration(words)
+    if declared is not None:
+        if declared.exports:
+            yield from (word for word in declared.operands if _argument_setting(word)[0] is not None)
+    elif len(words) > 2 and any("=" in word.raw for word in words[1:-1]):  # a wrapper's `VAR=x`
+        unwrapped = wrappers.unwrap(words, _NO_VARIABLES, lambda word: True)
+        if unwrapped is not None:
+            yield from (word for word in words[1 : unwrapped[0]] if _argument_setting(word)[0] is not None)
+
+
+def _argument_setting(word: Word) -> tuple[str | None, str | None]:
+    """(name, static value) of a `NAME=value` argument of a declaration or a wrapper, which
+    reads it after quote removal (`export "A=1"`); (None, None) when it is not one."""
+    if word.text is None:
+        return _assignment(word)  # a dynamic value after a plain name (`A=$(b)`)
+    name, equals, value = word.text.partition("=")
+    return (name, value) if equals and _NAME.fullmatch(name) else (None, None)
 
 
 def _is_assignment(raw: str) -> bool:

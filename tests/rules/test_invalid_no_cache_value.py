@@ -71,6 +71,30 @@ FINDING_CASES = [
         id="sudo VAR=x",
     ),
     pytest.param(
+        dockerfile(F, "RUN local -x PIP_NO_CACHE_DIR=bogus; pip install x"), [("PIP003", 2, 14)], id="local -x"
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN export "PIP_NO_CACHE_DIR=10"; pip install x'), [("PIP003", 2, 12)], id="export, quoted"
+    ),
+    pytest.param(
+        dockerfile(F, "RUN nice env PIP_NO_CACHE_DIR=10 pip install x"), [("PIP003", 2, 14)], id="env behind nice"
+    ),
+    pytest.param(
+        dockerfile(F, "RUN export -n PIP_NO_CACHE_DIR=10; pip install x"),
+        [("PIP001", 2, 36)],
+        id="export -n does not export",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN declare -x PIP_NO_CACHE_DIR=10; declare +x PIP_NO_CACHE_DIR; pip install x"),
+        [("PIP003", 2, 16), ("PIP001", 2, 66)],
+        id="declare +x takes it out again",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN sudo pip install PIP_NO_CACHE_DIR=10"),
+        [("PIP001", 2, 10)],
+        id="an argument of the program sudo runs",
+    ),
+    pytest.param(
         dockerfile(F, "RUN PIP_NO_CACHE_DIR=10; pip install x"),
         [("PIP001", 2, 26)],
         id="a shell variable that is not exported: pip never sees it",
