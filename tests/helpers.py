@@ -1,22 +1,27 @@
 """assert_fix: the harness every rule table goes through.
 
 Besides the row's expected text it enforces, whatever the row says: idempotence, insertions
-only, every fixable finding carries its edit, advisory findings carry none, and every PIP001 or
-PIP002 finding points at the pip, python or uv word. Each row is re-checked mechanically in
-variants that must not change the verdict: CRLF line endings, no final newline, a BOM, and the
-backtick escape of Windows Dockerfiles.
+only, every fixable finding carries its edit, advisory findings carry none, and every finding
+of a fixable rule points at the start of the word that names its call's program (pip, python,
+uv, conda ...). The codes and their fixability come from the rule registry, so a new rule is
+held to the same checks. Each row is re-checked mechanically in variants that must not change
+the verdict: CRLF line endings, no final newline, a BOM, and the backtick escape of Windows
+Dockerfiles.
 """
 
 from __future__ import annotations
 
-import re
-
 from pipfix import Settings, Strategy, fix
+from pipfix.dockerfile import scan
 from pipfix.edits import remove_edits
+from pipfix.invocation import find_invocation
+from pipfix.rules import RULES
+from pipfix.shell import commands
+from pipfix.stages import run_contexts
 
-FIXABLE = {"PIP001", "PIP002"}
-ADVISORY = {"PIP003", "PIP004"}
-_PROGRAM = re.compile(r"""["']?[^\s"']*(pip|py|uv|\$)""", re.IGNORECASE)
+FIXABLE = frozenset(rule.CODE for rule in RULES if rule.FIXABLE)
+ADVISORY = frozenset(rule.CODE for rule in RULES if not rule.FIXABLE)
+_BEFORE_A_WORD = " \t\r\n\"'`([{;&|,"  # what may stand right before a word of a shell command
 
 
 def dockerfile(*lines: str) -> str:
@@ -50,11 +55,29 @@ def variants(text: str):
         yield "backtick escape", _backtick
 
 
+def program_starts(source: str) -> set[int]:
+    """The file offset of the program word (pip, python, uv ...) of every call in `source`,
+    found by the stages before the rules: the commands of each RUN, and the call in each."""
+    starts = set()
+    for instruction, context in run_contexts(scan(source))[0]:
+        for command in commands(instruction, source, context.dialect, context.env):
+            invocation = find_invocation(command, {**command.exported, **command.assignments})
+            if invocation is not None:
+                starts.add(invocation.program.start)
+    return starts
+
+
 def check_invariants(source: str, settings: Settings) -> str:
     result = fix(source, settings)
+    assert {finding.code for finding in result.findings} <= FIXABLE | ADVISORY, "a code not in the registry"
+    if any(finding.code in FIXABLE for finding in result.findings):
+        programs = program_starts(source)
+        for finding in result.findings:
+            if finding.code in FIXABLE:
+                assert finding.offset in programs, f"{finding} does not point at its call's program"
+                before = source[finding.offset - 1 : finding.offset]
+                assert before in ("", "\ufeff") or before in _BEFORE_A_WORD, f"{finding} is not at a word's start"
     for finding in result.findings:
-        if finding.code in FIXABLE:
-            assert _PROGRAM.match(source, finding.offset), f"{finding} does not point at pip/python/uv"
         if finding.code in ADVISORY:
             assert finding.fix is None, f"advisory {finding.code} carries an edit"
     fixable_without_edit = [f for f in result.findings if f.code in FIXABLE and f.fix is None]

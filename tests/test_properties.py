@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from pipfix import PipfixError, Settings, Strategy, engine, fix
 from pipfix.edits import remove_edits
+from tests.helpers import FIXABLE
 
 # The number of examples comes from the hypothesis profile (tests/conftest.py: HYPOTHESIS_PROFILE
 # dev or ci) unless PIPFIX_HYPOTHESIS_EXAMPLES sets it.
@@ -338,7 +339,7 @@ def test_strategies_report_the_same_findings(text):
     flag, env = fix(text, Settings(strategy=Strategy.FLAG)), fix(text, Settings(strategy=Strategy.ENV))
     assert positions(flag) == positions(env)
     # a file that parses leaves no pip or uv call unfixed
-    assert all(finding.fix is not None for finding in flag.findings if finding.code in TOOL)
+    assert all(finding.fix is not None for finding in flag.findings if finding.code in FIXABLE)
 
 
 @SETTINGS
