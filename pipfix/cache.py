@@ -12,7 +12,6 @@ from .wrappers import static_value
 
 # pip reads these as booleans, and every one of them turns the cache off ("false" included).
 PIP_BOOLEANS = frozenset({"1", "0", "true", "false", "on", "off", "yes", "no", "y", "n", "t", "f"})
-UV_TRUE = frozenset({"1", "true", "on", "yes", "y", "t"})
 UV_FALSE = frozenset({"0", "false", "off", "no", "n", "f"})
 
 NO_CACHE_VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}

@@ -58,7 +58,6 @@ class Console:
         self.verbosity = verbosity
         self._show_progress = is_terminal and verbosity >= Verbosity.NORMAL
         self._progress_shown = False
-        self._progress_step = 1
 
     def error(self, message: str) -> None:
         self._print(Verbosity.QUIET, f"error: {message}")

@@ -38,7 +38,6 @@ class Result:
     text: str  # the fixed text (== source when nothing changed)
     findings: tuple[Finding, ...]  # sorted by offset
     edits: tuple[Edit, ...]  # the edits applied, sorted by offset
-    skipped_reason: str | None = None  # e.g. "# pipfix: skip-file"
 
     @property
     def changed(self) -> bool:
@@ -63,7 +62,7 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     dockerfile = scan(text)
     suppressed = suppressions(dockerfile, settings.honor_hadolint_pragmas)
     if suppressed.skip_file:
-        return Result(text, text, (), (), skipped_reason="# pipfix: skip-file")
+        return Result(text, text, (), ())
     contexts = run_contexts(dockerfile)
     violations = _reported(dockerfile, text, settings, suppressed, contexts)
     edits = tuple(sorted({v.fix for v in violations if v.fix is not None}, key=lambda edit: edit.offset))

@@ -39,10 +39,6 @@ class LineIndex:
             column -= 1
         return line, column
 
-    def line_start(self, line: int) -> int:
-        """Offset of the first character of 1-based `line`."""
-        return self._line_starts[line - 1]
-
 
 class OffsetMap(NamedTuple):
     """Maps each index of a script (a RUN's joined shell text, or a decoded nested string) to

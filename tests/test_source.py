@@ -33,11 +33,6 @@ def test_line_column(text, expected):
     assert [(offset, index.line_column(offset)) for offset, _ in expected] == expected
 
 
-def test_line_start():
-    index = LineIndex("ab\r\ncd\rx\nz")
-    assert [index.line_start(line) for line in (1, 2, 3)] == [0, 4, 9]
-
-
 # --- OffsetMap ------------------------------------------------------------------------------
 
 # script "abcdef": "abc" is at file offsets 10..12, "def" at 20..22 (a continuation in between)
