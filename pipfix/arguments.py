@@ -57,7 +57,7 @@ Examples:
 
 @dataclass(frozen=True)
 class Option:
-    """One option: its names (the last long one names its value in the Namespace), its help,
+    """One option: its names (the first long one names its value in the Namespace), its help,
     and for an option that takes a value, the value's name and what it accepts."""
 
     names: tuple[str, ...]
@@ -101,15 +101,28 @@ def _values(members: type[enum.Enum]) -> tuple[str, ...]:
 
 
 OPTIONS: tuple[Option, ...] = (
-    Option(("-w", "--write"), "Fix the files in place."),
+    Option(("-w", "--write", "--fix"), "Fix the files in place (--fix: ruff's name for it)."),
     Option(("--check",), "Write nothing; print one line per finding, exit 1 if anything would change."),
     Option(("--diff",), "With --check: print the diff after the findings."),
     Option(("--exit-non-zero-on-fix",), "With --write: exit 1 when a file was fixed."),
+    Option(("--show-fixes",), "Print each fix on stderr: where, and the text inserted (or that would be)."),
+    Option(
+        ("--statistics",),
+        "Print how many findings each rule has, and how many are fixable, instead of the findings and diffs.",
+    ),
     Option(
         ("--strategy",),
         "flag: add --no-cache-dir (the default); env: prefix the call with PIP_NO_CACHE_DIR=1.",
         metavar="STRATEGY",
         choices=_values(Strategy),
+    ),
+    Option(
+        ("--select",),
+        "Report only this rule (e.g. PIP001); repeat it or separate codes by commas. Replaces the "
+        "configuration's select; --ignore still applies.",
+        metavar="CODE",
+        convert=_codes,
+        repeat=True,
     ),
     Option(
         ("--ignore",),
@@ -266,6 +279,13 @@ USAGE_RULES: tuple[tuple[Callable[[argparse.Namespace], bool], str, str], ...] =
         "with standard input, only with --check",
     ),
     (lambda o: o.diff and _machine_format(o), "--diff", "only with the text output format"),
+    (lambda o: o.statistics and _machine_format(o), "--statistics", "only with the text output format"),
+    (lambda o: o.statistics and o.diff, "--statistics", "cannot be combined with --diff"),
+    (
+        lambda o: o.statistics and STDIN in o.paths and not o.check,
+        "--statistics",
+        "with standard input, only with --check",
+    ),
     (lambda o: o.config is not None and o.isolated, "--config", "cannot be combined with --isolated"),
 )
 
@@ -299,6 +319,7 @@ def invocation(options: argparse.Namespace) -> Invocation:
             strategy=None if options.strategy is None else Strategy(options.strategy),
             exclude=None if options.exclude is None else tuple(options.exclude),
             extend_exclude=tuple(options.extend_exclude or ()),
+            select=None if options.select is None else frozenset().union(*options.select),
             ignore=frozenset().union(*(options.ignore or ())),
             respect_gitignore=options.respect_gitignore,
         ),
@@ -309,6 +330,8 @@ def invocation(options: argparse.Namespace) -> Invocation:
         output_format=OutputFormat(options.output_format),
         output_file=None if options.output_file is None else Path(options.output_file),
         diff=options.diff,
+        show_fixes=options.show_fixes,
+        statistics=options.statistics,
         exit_non_zero_on_fix=options.exit_non_zero_on_fix,
         jobs=options.jobs,
         max_size=options.max_size,
