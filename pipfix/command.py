@@ -23,6 +23,7 @@ from .settings import Settings
 
 if TYPE_CHECKING:
     from .engine import Finding, Result
+    from .pragmas import PragmaWarning
     from .runner import Outcome
 
 STDIN = "-"
@@ -187,7 +188,7 @@ class Run:
                 self.report_text(name, outcome.findings, outcome.result)
             if outcome.status is Status.CHANGED:
                 self.console.info(f"fixed {name}" if self.mode is Mode.WRITE else f"would fix {name}")
-            self.tell(name, outcome.findings)
+            self.tell(name, outcome.findings, outcome.warnings)
         if self.statistics:
             self.output.write(statistics(self.counts, self.mode))
         elif not text_format:
@@ -229,7 +230,7 @@ class Run:
         if isinstance(result, str):
             self.console.error(f"cannot fix {name}: {result}")
             return EXIT_ERROR
-        self.tell(name, result.findings)
+        self.tell(name, result.findings, result.warnings)
         if self.mode is not Mode.CHECK:
             self.output.write(result.text)
         elif self.statistics:
@@ -250,9 +251,11 @@ class Run:
 
             self.output.write(unified_diff(name, result.source, result.text, self.color))
 
-    def tell(self, name: str, findings: Sequence[Finding]) -> None:
-        """Count the findings; on stderr, each fix (--show-fixes) and, unless --check lists them
-        all already, each finding pipfix leaves as it is."""
+    def tell(self, name: str, findings: Sequence[Finding], warnings: Sequence[PragmaWarning] = ()) -> None:
+        """Count the findings; on stderr, the pragma warnings, each fix (--show-fixes) and,
+        unless --check lists them all already, each finding pipfix leaves as it is."""
+        for warning in warnings:
+            self.console.warning(f"{name}:{warning.line}: {warning.message}")
         for finding in findings:
             self.counts[finding.code, finding.fix is not None] += 1
             if finding.fix is None:
