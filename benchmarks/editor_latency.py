@@ -135,7 +135,7 @@ def main() -> None:
         rows.append(("LSP formatting, 500 lines, warm (after an edit)", lsp_times))
         rows.append(("LSP formatting, 500 lines, first request", [first]))
     except ImportError:
-        print("pygls is not installed (pip install 'pipfix[lsp]'): LSP row skipped", file=sys.stderr)
+        print("pygls is not installed (pip install '.[lsp]'): LSP row skipped", file=sys.stderr)
 
     print(
         f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs,"

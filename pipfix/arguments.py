@@ -12,7 +12,7 @@ import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .command import STDIN, Invocation
@@ -21,6 +21,9 @@ from .console import ColorChoice, Mode, Verbosity
 from .files import MAX_SIZE
 from .render import OutputFormat
 from .settings import Strategy
+
+if TYPE_CHECKING:
+    from .render.rule_docs import RuleDoc
 
 USAGE = "pipfix [OPTIONS] [PATH ...]\n       pipfix lsp [--stdio]"
 DESCRIPTION = """\
@@ -51,7 +54,7 @@ Examples:
                               prefix the calls with PIP_NO_CACHE_DIR=1 instead
   pipfix --stdin-filename Dockerfile - < Dockerfile
                               read standard input, print the whole fixed text (editors)
-  pipfix lsp                  the language server, on stdio (pip install 'pipfix[lsp]')
+  pipfix lsp                  the language server, on stdio (needs the lsp extra)
 """
 
 
@@ -96,10 +99,21 @@ def _codes(text: str) -> frozenset[str]:
         raise argparse.ArgumentTypeError(f"{text}: not a rule code ({', '.join(rule_codes())})") from None
 
 
+def _rule_doc(text: str) -> RuleDoc:
+    from .render.rule_docs import RULE_DOCS, find_rule_doc  # the rules: only when asked
+
+    doc = find_rule_doc(text)
+    if doc is None:
+        known = ", ".join(f"{doc.code} ({doc.name})" for doc in sorted(RULE_DOCS.values(), key=lambda doc: doc.code))
+        raise argparse.ArgumentTypeError(f"{text}: not a rule; the rules: {known}")
+    return doc
+
+
 def _values(members: type[enum.Enum]) -> tuple[str, ...]:
     return tuple(member.value for member in members)
 
 
+PATHS_HELP = "Dockerfiles, or directories to search for them (default: .); '-' reads standard input."
 OPTIONS: tuple[Option, ...] = (
     Option(("-w", "--write", "--fix"), "Fix the files in place (--fix: ruff's name for it)."),
     Option(("--check",), "Write nothing; print one line per finding, exit 1 if anything would change."),
@@ -195,6 +209,12 @@ OPTIONS: tuple[Option, ...] = (
         choices=_values(ColorChoice),
         default=ColorChoice.AUTO.value,
     ),
+    Option(
+        ("--explain",),
+        "Print the documentation of this rule (a code such as PIP001, or a name) and exit.",
+        metavar="CODE",
+        convert=_rule_doc,
+    ),
     Option(("-q", "--quiet"), "Print only errors on stderr."),
     Option(("-s", "--silent"), "Print nothing (but standard input's text); exit status only."),
     Option(("-v", "--verbose"), "Also print the configuration file used and why paths were skipped."),
@@ -224,12 +244,7 @@ def parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
         add_help=False,
     )
-    built.add_argument(
-        "paths",
-        nargs="*",
-        metavar="PATH",
-        help="Dockerfiles, or directories to search for them (default: .); '-' reads standard input.",
-    )
+    built.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP)
     for option in OPTIONS:
         settings: dict[str, Any] = {"help": option.help, "dest": option.dest, "default": option.default}
         if option.negatable:

@@ -23,7 +23,10 @@ and workspace/didChangeConfiguration ({"strategy": "flag"|"env", "ignore": [CODE
 from the project's configuration file.
 """
 
-LSP_MISSING = "error: pipfix lsp needs pygls 2, an optional dependency: pip install 'pipfix[lsp]'"
+LSP_MISSING = (
+    "error: pipfix lsp needs pygls 2, an optional dependency: install pipfix with "
+    "the lsp extra (pip install '.[lsp]' in a clone of pipfix)"
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = parse(args)
     except SystemExit as stop:  # help, --version, a usage error
         return stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    if options.explain is not None:
+        sys.stdout.write(options.explain.markdown)
+        return 0
     try:
         # Standard input first: the editor is writing the buffer into the pipe.
         data = sys.stdin.buffer.read() if options.paths == ["-"] else None

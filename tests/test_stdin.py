@@ -198,7 +198,7 @@ def test_lsp_without_pygls_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "pygls.lsp", None)
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
     assert main(["lsp"]) == 2
-    assert "pip install 'pipfix[lsp]'" in capsys.readouterr().err
+    assert "the lsp extra (pip install '.[lsp]' in a clone of pipfix)" in capsys.readouterr().err
 
 
 def test_lsp_help_and_unknown_arguments(capsys):
