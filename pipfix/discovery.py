@@ -45,11 +45,14 @@ DEFAULT_EXCLUDE = (
 # dockerfile_test.go, Dockerfile.md). Variants named after a language stay Dockerfiles where
 # the name is not a file extension (Dockerfile.python, Dockerfile.golang, Dockerfile.cpp).
 NOT_DOCKERFILE_EXTENSIONS = frozenset(
-    """dockerignore containerignore
-    py pyi pyc pyx ipynb go rs js mjs cjs ts tsx jsx java kt rb php pl lua cs c h hpp swift scala
-    sh bash zsh fish ps1 psm1 bat
-    md rst adoc txt html htm css json jsonc yaml yml toml xml ini cfg csv
-    lock sum mod diff patch orig rej snap""".split()
+    {
+        *("dockerignore", "containerignore"),
+        *("py", "pyi", "pyc", "pyx", "ipynb", "go", "rs", "js", "mjs", "cjs", "ts", "tsx", "jsx"),
+        *("java", "kt", "rb", "php", "pl", "lua", "cs", "c", "h", "hpp", "swift", "scala"),
+        *("sh", "bash", "zsh", "fish", "ps1", "psm1", "bat"),
+        *("md", "rst", "adoc", "txt", "html", "htm", "css", "json", "jsonc", "yaml", "yml", "toml"),
+        *("xml", "ini", "cfg", "csv", "lock", "sum", "mod", "diff", "patch", "orig", "rej", "snap"),
+    }
 )
 DOCKERFILE_STEMS = ("dockerfile", "containerfile")
 _PREFIXES = tuple(stem + separator for stem in DOCKERFILE_STEMS for separator in ".-_")
