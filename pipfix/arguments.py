@@ -32,7 +32,7 @@ cache in the image, and fix them by adding --no-cache-dir (--no-cache for uv).
 
 By default pipfix writes nothing: it prints a unified diff of what it would change. PATH
 defaults to the current directory; directories are searched for Dockerfile, Dockerfile.*,
-*.Dockerfile, Containerfile, Containerfile.* and *.containerfile (any case).
+Dockerfile-*, Dockerfile_*, *.Dockerfile and the same with Containerfile (any case).
 
 Exit status:
   0  success (nothing to fix, or everything fixed)
@@ -48,6 +48,9 @@ Examples:
   pipfix --write .            fix every Dockerfile under the current directory
   pipfix --check docker/      list the findings, exit 1 if anything would change (CI)
   pipfix --check --diff       the findings and the diff
+  pipfix --check --statistics
+                              how many findings each rule has, and how many are fixable
+  pipfix --explain PIP001     a rule's documentation
   pipfix --check --output-format sarif -o pipfix.sarif
                               a SARIF report for GitHub code scanning
   pipfix -w --strategy env Dockerfile
@@ -67,7 +70,7 @@ class Option:
     help: str
     metavar: str | None = None  # takes a value (named by its choices when it has some)
     choices: tuple[str, ...] = ()  # case-insensitive
-    convert: Callable[[str], Any] | None = None  # raises ValueError for a bad value
+    convert: Callable[[str], Any] | None = None  # raises argparse.ArgumentTypeError for a bad value
     repeat: bool = False  # each use adds to a list
     negatable: bool = False  # --name / --no-name, None when neither is given
     default: Any = None
@@ -104,7 +107,7 @@ def _rule_doc(text: str) -> RuleDoc:
 
     doc = find_rule_doc(text)
     if doc is None:
-        known = ", ".join(f"{doc.code} ({doc.name})" for doc in sorted(RULE_DOCS.values(), key=lambda doc: doc.code))
+        known = ", ".join(f"{code} ({RULE_DOCS[code].name})" for code in sorted(RULE_DOCS))
         raise argparse.ArgumentTypeError(f"{text}: not a rule; the rules: {known}")
     return doc
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from pipfix.arguments import parse
+from pipfix.arguments import EXAMPLES, parse
 from pipfix.render.rule_docs import DOCS_URL, RULE_DOCS
 from pipfix.rules import RULES
 from tests.cli_support import CLEAN_ENV, PYTHON_M_PIPFIX, SOURCE_ROOT
@@ -100,8 +100,13 @@ SHELL_OPERATORS = {"<", ">", "|", "&&", "||", ";", "2>", "#"}
 
 
 def documented_command_lines() -> list[tuple[str, str]]:
-    """(file, line) for each line of a sh or console code block that runs pipfix."""
-    found = []
+    """(file, line) for each line of a sh or console code block that runs pipfix, and for each
+    example of `pipfix --help`."""
+    found = [
+        ("pipfix --help", re.split(r"\s{2,}", line.strip())[0])  # the command, not what it does
+        for line in EXAMPLES.splitlines()
+        if line.startswith("  pipfix") and not line.startswith("  pipfix lsp")
+    ]
     for path in [SOURCE_ROOT / "README.md", *sorted(DOCS.glob("*.md"))]:
         for block in re.findall(r"```(?:sh|console|bash)\n(.*?)```", path.read_text(), re.DOTALL):
             for line in block.splitlines():
