@@ -1,6 +1,5 @@
-"""One run of the command line once its arguments are parsed: the configuration, the streams,
-then the files or standard input. No typer here: the fast path (plain runs, see cli.py) and
-the typer command (cli_app.py) both end in `execute`.
+"""One run of the command line once its arguments are parsed (arguments.py): the
+configuration, the streams, then the files or standard input, and what people are told.
 """
 
 from __future__ import annotations
@@ -65,7 +64,7 @@ class Invocation:
 
 def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
     """Run; the exit status. `stdin_data`: standard input's bytes when the caller read them
-    already (the fast path reads them before importing anything slow)."""
+    already (cli.main reads them before importing anything slow)."""
     reading_stdin = invocation.reading_stdin
     console = Console(invocation.verbosity, is_terminal=sys.stderr.isatty())
     stdin_filename = invocation.stdin_filename
