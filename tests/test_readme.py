@@ -97,3 +97,8 @@ def test_the_everyday_commands_run_as_written(tmp_path, pipfix_on_path):
     assert statuses["pipfix --check"] == 0  # after `pipfix --write`
     assert (project / "Dockerfile").read_text() == (SOURCE_ROOT / "examples" / "webapp" / "fixed.txt").read_text()
     assert original != (project / "Dockerfile").read_text()
+
+
+def test_the_readme_stays_a_front_page():
+    lines = len(README.splitlines())
+    assert lines <= 300, f"README.md has {lines} lines: move the details to docs/"
