@@ -11,8 +11,9 @@ from types import ModuleType
 
 from ..rules import RULES
 
-# docs/ as published: the repository's docs folder on its default branch
-DOCS_URL = "https://github.com/pipfix/pipfix/blob/main/docs/"
+# docs/ as published: the repository's docs folder on its default branch. OWNER/pipfix, as in
+# docs/ci.md and the README, stands for where the repository is published.
+DOCS_URL = "https://github.com/OWNER/pipfix/blob/main/docs/"
 
 
 @dataclass(frozen=True)
