@@ -37,6 +37,9 @@ def invoked(*args: str):
         (["--isolated", "--force-exclude"], {"isolated": True, "force_exclude": True}),
         (["--write", "--exit-non-zero-on-fix"], {"exit_non_zero_on_fix": True}),
         (["--check", "--diff"], {"diff": True}),
+        (["--fix"], {"mode": Mode.WRITE}),
+        (["--show-fixes", "--statistics"], {"show_fixes": True, "statistics": True}),
+        (["--check", "--statistics", "-"], {"statistics": True, "paths": ["-"]}),
     ],
 )
 def test_what_a_command_line_asks_for(args, expected):
@@ -52,6 +55,7 @@ def test_what_a_command_line_asks_for(args, expected):
         (["--ignore", "pip002", "--ignore=PIP003,PIP004"], {"ignore": frozenset({"PIP002", "PIP003", "PIP004"})}),
         (["--exclude", "a/", "--exclude", "b"], {"exclude": ("a/", "b")}),
         (["--extend-exclude", "c"], {"extend_exclude": ("c",), "exclude": None}),
+        (["--select", "pip001", "--select=PIP003"], {"select": frozenset({"PIP001", "PIP003"})}),
         (["--no-respect-gitignore"], {"respect_gitignore": False}),
         (["--respect-gitignore"], {"respect_gitignore": True}),
     ],
@@ -60,6 +64,7 @@ def test_what_a_command_line_overrides(args, expected):
     overrides = invoked(*args).overrides
     defaults = {
         "strategy": None,
+        "select": None,
         "ignore": frozenset(),
         "exclude": None,
         "extend_exclude": (),
@@ -86,6 +91,11 @@ def test_what_a_command_line_overrides(args, expected):
         (["--max-size", "lots"], "argument --max-size: 'lots' is not a whole number of at least 0"),
         (["--color", "sometimes"], "argument --color: invalid choice: 'sometimes'"),
         (["--stdin-filename"], "argument --stdin-filename: expected one argument"),
+        (["--statistics", "--output-format", "json"], "argument --statistics: only with the text output format"),
+        (["--check", "--diff", "--statistics"], "argument --statistics: cannot be combined with --diff"),
+        (["--statistics", "-"], "argument --statistics: with standard input, only with --check"),
+        (["--select", "PIP1"], "argument --select: PIP1: not a rule code (PIP001"),
+        (["--explain", "PIP999"], "argument --explain: PIP999: not a rule; the rules: PIP001 (pip-keeps-cache)"),
         (["--chek"], "unrecognized arguments: --chek"),
         (["--che"], "unrecognized arguments: --che"),  # no abbreviations: a new option could make them ambiguous
     ],
@@ -99,3 +109,8 @@ def test_usage_errors_say_what_is_wrong_and_exit_2(capsys, args, message):
     first, usage = captured.err.splitlines()[:2]
     assert first.startswith(f"error: {message}")
     assert usage == "usage: pipfix [OPTIONS] [PATH ...]"
+
+
+def test_explain_takes_a_code_in_any_case_or_a_name():
+    for name in ("PIP001", "pip001", "pip-keeps-cache"):
+        assert parse(["--explain", name]).explain.code == "PIP001"
