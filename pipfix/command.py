@@ -1,6 +1,5 @@
-"""One run of the command line once its arguments are parsed: the configuration, the streams,
-then the files or standard input. No typer here: the fast path (plain runs, see cli.py) and
-the typer command (cli_app.py) both end in `execute`.
+"""One run of the command line once its arguments are parsed (arguments.py): the
+configuration, the streams, then the files or standard input, and what people are told.
 """
 
 from __future__ import annotations
@@ -18,11 +17,12 @@ from .console import ColorChoice, Console, Mode, Output, Status, Verbosity, use_
 from .discovery import Filters, Gitignore, common_directory, discover, excluded
 from .files import MAX_SIZE, decode_source
 from .render import FileReport, OutputFormat, render
-from .render.text import findings_lines
+from .render.text import FindingCounts, findings_lines, fix_line, statistics, summary, unfixable_line
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .engine import Finding, Result
+    from .pragmas import PragmaWarning
     from .runner import Outcome
 
 STDIN = "-"
@@ -49,6 +49,8 @@ class Invocation:
     output_format: OutputFormat = OutputFormat.TEXT
     output_file: Path | None = None
     diff: bool = False
+    show_fixes: bool = False
+    statistics: bool = False
     exit_non_zero_on_fix: bool = False
     jobs: int | None = None
     max_size: int = MAX_SIZE  # bytes; 0: no limit
@@ -62,7 +64,7 @@ class Invocation:
 
 def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
     """Run; the exit status. `stdin_data`: standard input's bytes when the caller read them
-    already (the fast path reads them before importing anything slow)."""
+    already (cli.main reads them before importing anything slow)."""
     reading_stdin = invocation.reading_stdin
     console = Console(invocation.verbosity, is_terminal=sys.stderr.isatty())
     stdin_filename = invocation.stdin_filename
@@ -95,6 +97,8 @@ def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
         invocation.exit_non_zero_on_fix,
         console,
         invocation.max_size or None,
+        invocation.show_fixes,
+        invocation.statistics,
     )
     output_file = invocation.output_file
     try:
@@ -144,6 +148,8 @@ class Run:
         exit_non_zero_on_fix: bool,
         console: Console,
         max_size: int | None = MAX_SIZE,
+        show_fixes: bool = False,
+        statistics: bool = False,
     ) -> None:
         self.mode = mode
         self.settings = settings
@@ -152,8 +158,11 @@ class Run:
         self.exit_non_zero_on_fix = exit_non_zero_on_fix
         self.console = console
         self.max_size = max_size  # None: no limit
+        self.show_fixes = show_fixes
+        self.statistics = statistics  # a table of the counts instead of findings lines and diffs
         self.output = Output(None)
         self.color = False
+        self.counts: FindingCounts = Counter()
 
     def files(self, paths: Sequence[Path], filters: Filters, jobs: int) -> int:
         discovery = discover(paths, filters)
@@ -171,15 +180,19 @@ class Run:
                 self.console.error(f"cannot fix {name}: {outcome.error}")
                 continue
             failed_check = failed_check or outcome.fails_check
-            if text_format:
+            if not text_format:
+                if outcome.result is not None:
+                    reports.append(FileReport(name, outcome.result))
+            elif not self.statistics:
                 self.report_text(name, outcome.findings, outcome.result)
-            elif outcome.result is not None:
-                reports.append(FileReport(name, outcome.result))
             if outcome.status is Status.CHANGED:
                 self.console.info(f"fixed {name}" if self.mode is Mode.WRITE else f"would fix {name}")
-        if not text_format:
+            self.tell(name, outcome.findings, outcome.warnings)
+        if self.statistics:
+            self.output.write(statistics(self.counts, self.mode))
+        elif not text_format:
             self.output.write(render(self.output_format, reports))
-        self.console.info(summarize(statuses, self.mode))
+        self.console.info(summary(statuses, self.counts, self.mode))
         if Status.FAILED in statuses:
             return EXIT_ERROR
         return self.exit_status(failed_check, Status.CHANGED in statuses)
@@ -216,8 +229,11 @@ class Run:
         if isinstance(result, str):
             self.console.error(f"cannot fix {name}: {result}")
             return EXIT_ERROR
+        self.tell(name, result.findings, result.warnings)
         if self.mode is not Mode.CHECK:
             self.output.write(result.text)
+        elif self.statistics:
+            self.output.write(statistics(self.counts, self.mode))
         elif self.output_format is OutputFormat.TEXT:
             self.report_text(name, result.findings, result)
         else:
@@ -234,27 +250,22 @@ class Run:
 
             self.output.write(unified_diff(name, result.source, result.text, self.color))
 
+    def tell(self, name: str, findings: Sequence[Finding], warnings: Sequence[PragmaWarning] = ()) -> None:
+        """Count the findings; on stderr, the pragma warnings, each fix (--show-fixes) and,
+        unless --check lists them all already, each finding pipfix leaves as it is."""
+        for warning in warnings:
+            self.console.warning(f"{name}:{warning.line}: {warning.message}")
+        for finding in findings:
+            self.counts[finding.code, finding.fix is not None] += 1
+            if finding.fix is None:
+                if self.mode is not Mode.CHECK:
+                    self.console.info(unfixable_line(name, finding))
+            elif self.show_fixes:
+                self.console.info(fix_line(name, finding, self.mode))
+
     def exit_status(self, failed_check: bool, changed: bool) -> int:
         if self.mode is Mode.CHECK and failed_check:
             return EXIT_FINDINGS
         if self.mode is Mode.WRITE and self.exit_non_zero_on_fix and changed:
             return EXIT_FINDINGS
         return EXIT_OK
-
-
-def summarize(statuses: Sequence[Status], mode: Mode) -> str:
-    """E.g. `3 files fixed, 12 unchanged, 1 error` (`3 files would be fixed, ...`)."""
-    counts = Counter(statuses)
-    changed_label = "fixed" if mode is Mode.WRITE else "would be fixed"
-    parts = []
-    if changed := counts[Status.CHANGED]:
-        parts.append(f"{_count(changed, 'file')} {changed_label}")
-    if unchanged := counts[Status.UNCHANGED]:
-        parts.append(f"{unchanged if parts else _count(unchanged, 'file')} unchanged")
-    if failed := counts[Status.FAILED]:
-        parts.append(_count(failed, "error"))
-    return ", ".join(parts) or "no Dockerfiles found"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -34,6 +34,7 @@ class Config:
     strategy: Strategy | None = None
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
+    select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     respect_gitignore: bool | None = None
     values: Mapping[str, Any] = field(default_factory=dict)  # as read, for --verbose
@@ -158,6 +159,7 @@ KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
     "strategy": (_strategy, " or ".join(repr(s.value) for s in Strategy)),
     "exclude": (_patterns, "a list of gitignore-style patterns"),
     "extend-exclude": (_patterns, "a list of gitignore-style patterns"),
+    "select": (_codes, "a list of rule codes among {rule_codes}"),
     "ignore": (_codes, "a list of rule codes among {rule_codes}"),
     "respect-gitignore": (_boolean, "true or false"),
 }
@@ -170,6 +172,7 @@ class Overrides:
     strategy: Strategy | None = None
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
+    select: frozenset[str] | None = None
     ignore: frozenset[str] = frozenset()
     respect_gitignore: bool | None = None
 
@@ -185,12 +188,17 @@ class Effective:
 
 def resolve(overrides: Overrides, config: Config) -> Effective:
     """The command line beats the file, which beats the defaults. `ignore` and
-    `extend-exclude` add up (from both the file and the command line); `exclude` replaces."""
+    `extend-exclude` add up (from both the file and the command line); `exclude` and `select`
+    replace. The rules `select` leaves out are ignored, as ruff does it: select, then ignore."""
     strategy = overrides.strategy or config.strategy or DEFAULT_SETTINGS.strategy
     exclude = overrides.exclude if overrides.exclude is not None else config.exclude
     patterns = (DEFAULT_EXCLUDE if exclude is None else exclude) + config.extend_exclude + overrides.extend_exclude
     respect_gitignore = next(
         value for value in (overrides.respect_gitignore, config.respect_gitignore, True) if value is not None
     )
-    settings = replace(DEFAULT_SETTINGS, strategy=strategy, ignore=config.ignore | overrides.ignore)
+    ignore = config.ignore | overrides.ignore
+    select = overrides.select if overrides.select is not None else config.select
+    if select is not None:
+        ignore |= frozenset(rule_codes()) - select
+    settings = replace(DEFAULT_SETTINGS, strategy=strategy, ignore=ignore)
     return Effective(settings, patterns, respect_gitignore)

@@ -62,6 +62,9 @@ class Console:
     def error(self, message: str) -> None:
         self._print(Verbosity.QUIET, f"error: {message}")
 
+    def warning(self, message: str) -> None:
+        self._print(Verbosity.NORMAL, f"warning: {message}")
+
     def info(self, message: str) -> None:
         self._print(Verbosity.NORMAL, message)
 

@@ -40,17 +40,32 @@ DEFAULT_EXCLUDE = (
 )
 
 
+# Extensions of names that only look like Dockerfiles: BuildKit's per-Dockerfile ignore files,
+# and sources, documents and data about Dockerfiles (dockerfile.py, Dockerfile-parser.js,
+# dockerfile_test.go, Dockerfile.md). Variants named after a language stay Dockerfiles where
+# the name is not a file extension (Dockerfile.python, Dockerfile.golang, Dockerfile.cpp).
+NOT_DOCKERFILE_EXTENSIONS = frozenset(
+    {
+        *("dockerignore", "containerignore"),
+        *("py", "pyi", "pyc", "pyx", "ipynb", "go", "rs", "js", "mjs", "cjs", "ts", "tsx", "jsx"),
+        *("java", "kt", "rb", "php", "pl", "lua", "cs", "c", "h", "hpp", "swift", "scala"),
+        *("sh", "bash", "zsh", "fish", "ps1", "psm1", "bat"),
+        *("md", "rst", "adoc", "txt", "html", "htm", "css", "json", "jsonc", "yaml", "yml", "toml"),
+        *("xml", "ini", "cfg", "csv", "lock", "sum", "mod", "diff", "patch", "orig", "rej", "snap"),
+    }
+)
+DOCKERFILE_STEMS = ("dockerfile", "containerfile")
+_PREFIXES = tuple(stem + separator for stem in DOCKERFILE_STEMS for separator in ".-_")
+_SUFFIXES = tuple("." + stem for stem in DOCKERFILE_STEMS)
+
+
 def is_dockerfile_name(name: str) -> bool:
-    """Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile, Containerfile.*, *.containerfile,
-    in any case; not BuildKit's per-Dockerfile ignore files (`Dockerfile.dockerignore`)."""
+    """Dockerfile, Dockerfile.*, Dockerfile-*, Dockerfile_*, *.Dockerfile, and the same with
+    Containerfile, in any case; not a name that ends in NOT_DOCKERFILE_EXTENSIONS."""
     name = name.lower()
-    if name.endswith((".dockerignore", ".containerignore")):
+    if name.rpartition(".")[2] in NOT_DOCKERFILE_EXTENSIONS:
         return False
-    return (
-        name in ("dockerfile", "containerfile")
-        or name.startswith(("dockerfile.", "containerfile."))
-        or name.endswith((".dockerfile", ".containerfile"))
-    )
+    return name in DOCKERFILE_STEMS or name.startswith(_PREFIXES) or name.endswith(_SUFFIXES)
 
 
 @dataclass(frozen=True)

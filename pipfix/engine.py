@@ -15,7 +15,7 @@ from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
 from .memory import MEMORY
-from .pragmas import ALL_CODES, Suppressions, suppressions
+from .pragmas import ALL_CODES, PragmaWarning, Suppressions, suppressions
 from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
 from .shell import commands, setting_words
@@ -38,6 +38,7 @@ class Result:
     text: str  # the fixed text (== source when nothing changed)
     findings: tuple[Finding, ...]  # sorted by offset
     edits: tuple[Edit, ...]  # the edits applied, sorted by offset
+    warnings: tuple[PragmaWarning, ...] = ()  # pragmas that cannot be read or name unknown rules
 
     @property
     def changed(self) -> bool:
@@ -62,7 +63,7 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     dockerfile = scan(text)
     suppressed = suppressions(dockerfile, settings.honor_hadolint_pragmas)
     if suppressed.skip_file:
-        return Result(text, text, (), ())
+        return Result(text, text, (), (), warnings=suppressed.warnings)
     contexts = run_contexts(dockerfile)
     violations = _reported(dockerfile, text, settings, suppressed, contexts)
     edits = tuple(sorted({v.fix for v in violations if v.fix is not None}, key=lambda edit: edit.offset))
@@ -70,13 +71,13 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     if edits:
         _self_check(text, fixed, edits, dockerfile, settings, suppressed, contexts[0])
     if not violations:
-        return Result(text, fixed, (), edits)
+        return Result(text, fixed, (), edits, warnings=suppressed.warnings)
     index = LineIndex(text)
     findings = tuple(
         Finding(v.code, v.message, v.offset, *index.line_column(v.offset), v.fix)
         for v in sorted(violations, key=lambda v: (v.offset, v.code))
     )
-    return Result(text, fixed, findings, edits)
+    return Result(text, fixed, findings, edits, warnings=suppressed.warnings)
 
 
 def _reported(

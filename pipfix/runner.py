@@ -15,6 +15,7 @@ from .console import Mode, Status
 from .engine import Finding, Result, fix
 from .errors import PipfixError
 from .files import MAX_SIZE, Snapshot, read_snapshot, write_atomically
+from .pragmas import PragmaWarning
 from .rules import RULES
 from .settings import Settings
 
@@ -37,6 +38,7 @@ class Outcome:
     # pickling of both texts back from a worker.
     result: Result | None = None
     error: str | None = None  # the reason, when status is FAILED
+    warnings: tuple[PragmaWarning, ...] = ()
 
 
 def fails_check(result: Result) -> bool:
@@ -93,6 +95,7 @@ def process_file(
         fixed.findings,
         fails_check(fixed),
         fixed if keep_result and (fixed.changed or fixed.findings) else None,
+        warnings=fixed.warnings,
     )
 
 

@@ -43,7 +43,10 @@ def test_preview_prints_a_diff_and_writes_nothing(run, tmp_path):
     process = run("Dockerfile")
     assert process.returncode == 0
     assert process.stdout == FLASK_DIFF
-    assert stderr_lines(process) == ["would fix Dockerfile", "1 file would be fixed"]
+    assert stderr_lines(process) == [
+        "would fix Dockerfile",
+        "1 file would be fixed; 1 finding, 1 fixable with pipfix --write",
+    ]
     assert dockerfile.read_text() == FLASK
 
 
@@ -67,7 +70,7 @@ def test_preview_of_a_clean_file_prints_nothing(run, tmp_path):
     write(tmp_path / "Dockerfile", FLASK_FLAG)
     process = run("Dockerfile")
     assert (process.returncode, process.stdout) == (0, b"")
-    assert stderr_lines(process) == ["1 file unchanged"]
+    assert stderr_lines(process) == ["1 file unchanged; no findings"]
 
 
 # --- check: findings on stdout, nothing written, exit 1 when anything would change ---
@@ -79,7 +82,10 @@ def test_check_lists_findings_and_exits_1(run, tmp_path):
     assert process.returncode == 1
     assert process.stdout.startswith(FLASK_FINDING)
     assert process.stdout.count(b"\n") == 1
-    assert stderr_lines(process) == ["would fix Dockerfile", "1 file would be fixed"]
+    assert stderr_lines(process) == [
+        "would fix Dockerfile",
+        "1 file would be fixed; 1 finding, 1 fixable with pipfix --write",
+    ]
     assert dockerfile.read_text() == FLASK
 
 
@@ -112,7 +118,7 @@ def test_write_fixes_in_place_and_keeps_the_mode(run, tmp_path):
     dockerfile.chmod(0o640)
     process = run("--write", "Dockerfile")
     assert (process.returncode, process.stdout) == (0, b"")
-    assert stderr_lines(process) == ["fixed Dockerfile", "1 file fixed"]
+    assert stderr_lines(process) == ["fixed Dockerfile", "1 file fixed; 1 finding, 1 fixed"]
     assert dockerfile.read_text() == FLASK_FLAG
     assert stat.S_IMODE(dockerfile.stat().st_mode) == 0o640
     assert [path.name for path in tmp_path.iterdir()] == ["Dockerfile"]  # no temporary left
@@ -129,7 +135,7 @@ def test_write_leaves_an_unchanged_file_alone(run, tmp_path):
     before = dockerfile.stat()
     process = run("--write", "Dockerfile")
     assert process.returncode == 0
-    assert stderr_lines(process) == ["1 file unchanged"]
+    assert stderr_lines(process) == ["1 file unchanged; no findings"]
     after = dockerfile.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
@@ -195,7 +201,7 @@ def test_a_file_that_is_not_utf8_does_not_stop_the_others(run, tmp_path):
     assert stderr_lines(process) == [
         "error: cannot fix bad/Dockerfile: not valid UTF-8 at byte 26",
         "fixed good/Dockerfile",
-        "1 file fixed, 1 error",
+        "1 file fixed, 1 error; 1 finding, 1 fixed",
     ]
     assert good.read_text() == FLASK_FLAG
     assert (tmp_path / "bad" / "Dockerfile").read_bytes() == NOT_UTF8
@@ -209,7 +215,7 @@ def test_an_error_wins_over_findings_in_check_mode(run, tmp_path):
     assert stderr_lines(process) == [
         "would fix Dockerfile",  # files are processed in sorted order
         "error: cannot fix missing.Dockerfile: No such file or directory",
-        "1 file would be fixed, 1 error",
+        "1 file would be fixed, 1 error; 1 finding, 1 fixable with pipfix --write",
     ]
 
 
@@ -323,7 +329,10 @@ def test_the_default_path_is_the_current_directory(run, tmp_path):
     process = run()
     assert process.returncode == 0
     assert process.stdout == FLASK_DIFF
-    assert stderr_lines(process) == ["would fix Dockerfile", "1 file would be fixed, 1 unchanged"]
+    assert stderr_lines(process) == [
+        "would fix Dockerfile",
+        "1 file would be fixed, 1 unchanged; 1 finding, 1 fixable with pipfix --write",
+    ]
 
 
 def test_check_with_diff_prints_the_findings_then_the_diff(run, tmp_path):
@@ -345,7 +354,7 @@ def test_write_exit_non_zero_on_fix(run, tmp_path):
     write(tmp_path / "Dockerfile", FLASK)
     first = run("--write", "--exit-non-zero-on-fix")
     assert (first.returncode, first.stdout) == (1, b"")
-    assert stderr_lines(first) == ["fixed Dockerfile", "1 file fixed"]
+    assert stderr_lines(first) == ["fixed Dockerfile", "1 file fixed; 1 finding, 1 fixed"]
     second = run("--write", "--exit-non-zero-on-fix")
     assert second.returncode == 0  # nothing left to fix
 
@@ -428,7 +437,7 @@ def test_verbose_tells_why_a_path_was_skipped(run, tmp_path):
     assert process.returncode == 0
     assert stderr_lines(process) == [
         "skipped vendor: matches the exclude pattern 'vendor/'",
-        "1 file unchanged",
+        "1 file unchanged; no findings",
     ]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pipfix.config import rule_codes
 from tests.cli_support import PYTHON_M_PIPFIX, run, stderr_lines, write  # noqa: F401 (run)
 
 FLASK = "FROM python:3.12\nRUN pip install flask\n"
@@ -109,6 +110,17 @@ def test_ignore_from_the_file_and_the_command_line_add_up(run, repo):
     assert [line.split()[1] for line in process.stdout.decode().splitlines()] == ["PIP003"]
 
 
+def test_select_from_the_file_is_replaced_by_the_command_line_and_ignore_still_applies(run, repo):
+    write(repo / "sub" / "Dockerfile", FLASK + "RUN uv pip install x\nENV PIP_NO_CACHE_DIR=bad\n")
+    write(repo / "pipfix.toml", 'select = ["PIP001", "pip002"]\nignore = ["PIP001"]\n')
+
+    def codes(*args: str) -> list[str]:
+        return [line.split()[1] for line in run("--check", *args, cwd=repo).stdout.decode().splitlines()]
+
+    assert codes() == ["PIP002"]
+    assert codes("--select", "PIP003,PIP001") == ["PIP003"]
+
+
 def test_exclude_keys(run, repo):
     for name in ("vendor/Dockerfile", "third_party/Dockerfile", ".venv/Dockerfile"):
         write(repo / name, FLASK)
@@ -151,7 +163,7 @@ def test_respect_gitignore_key(run, repo):
         (
             'strategi = "env"\n',
             "unknown key 'strategi' in the file; allowed keys: strategy, exclude, extend-exclude, "
-            "ignore, respect-gitignore",
+            "select, ignore, respect-gitignore",
         ),
         ('strategy = "both"\n', "bad value for 'strategy': 'both'; allowed: 'flag' or 'env'"),
         ("strategy = 1\n", "bad value for 'strategy': 1; allowed: 'flag' or 'env'"),
@@ -161,6 +173,10 @@ def test_respect_gitignore_key(run, repo):
             "bad value for 'ignore': ['PIP999']; allowed: a list of rule codes among PIP001, PIP002, PIP003, PIP004",
         ),
         ('respect-gitignore = "yes"\n', "bad value for 'respect-gitignore': 'yes'; allowed: true or false"),
+        (
+            'select = "PIP001"\n',
+            f"bad value for 'select': 'PIP001'; allowed: a list of rule codes among {', '.join(rule_codes())}",
+        ),
     ],
 )
 def test_errors_name_the_file_the_key_and_what_is_allowed(run, repo, content, expected):

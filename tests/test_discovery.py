@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipfix.discovery import DEFAULT_EXCLUDE, Filters, discover
-from tests.cli_support import PYTHON_M_PIPFIX, run, stderr_lines, write  # noqa: F401 (run)
+from tests.cli_support import PYTHON_M_PIPFIX, SOURCE_ROOT, run, stderr_lines, write  # noqa: F401 (run)
 
 FLASK = "FROM python:3.12\nRUN pip install flask\n"
 FLASK_FLAG = "FROM python:3.12\nRUN pip install --no-cache-dir flask\n"
@@ -53,6 +53,12 @@ def git_repository(root: Path) -> Path:
         "Containerfile.test",
         "worker.containerfile",
         "worker.ContainerFile",
+        "Dockerfile-dev",
+        "dockerfile_prod",
+        "Containerfile-test",
+        "CONTAINERFILE_ci",
+        "Dockerfile.cpp",
+        "Dockerfile.j2",
     ],
 )
 def test_every_name_pattern_in_any_case(run, tmp_path, name):
@@ -67,9 +73,14 @@ def test_every_name_pattern_in_any_case(run, tmp_path, name):
         "Containerfile.containerignore",
         "Dockerfilex",
         "myDockerfile",
-        "Dockerfile-dev",
         "notes.txt",
         "docker-compose.yml",
+        "dockerfile.py",
+        "dockerfile_test.go",
+        "Dockerfile-parser.js",
+        "Dockerfile.md",
+        "dockerfile_requirements.txt",
+        "Containerfile-lint.yaml",
     ],
 )
 def test_other_names_are_not_searched(run, tmp_path, name):
@@ -277,3 +288,40 @@ def test_a_pattern_with_more_than_a_name_goes_to_pathspec() -> None:
     assert filters.excluding("sub/x.Dockerfile") == 1
     assert filters.excluding("other/sub/x.Dockerfile") is None
     assert filters.excluding("a/venv/Dockerfile") == 0
+
+
+NAMES = [
+    "Dockerfile",
+    "Dockerfile.dev",
+    "Dockerfile-dev",
+    "Dockerfile_prod",
+    "api.Dockerfile",
+    "Containerfile",
+    "containerfile_ci",
+    "Dockerfile.cpp",
+    "Dockerfile.dockerignore",
+    "app.containerignore",
+    "dockerfile.py",
+    "dockerfile_test.go",
+    "Dockerfile-parser.js",
+    "Dockerfile.md",
+    "Dockerfiles",
+    "Dockerfile.",
+    "docker-compose.yml",
+]
+
+
+@pytest.mark.parametrize("hook", ["pipfix", "pipfix-check"])
+def test_the_pre_commit_hooks_pass_the_names_a_search_finds(hook):
+    import re
+
+    import yaml
+
+    from pipfix.discovery import NOT_DOCKERFILE_EXTENSIONS, is_dockerfile_name
+
+    manifest = (SOURCE_ROOT / ".pre-commit-hooks.yaml").read_text()
+    files = re.compile(next(entry["files"] for entry in yaml.safe_load(manifest) if entry["id"] == hook))
+    names = NAMES + [f"Dockerfile.{extension.upper()}" for extension in NOT_DOCKERFILE_EXTENSIONS]
+    for name in names:
+        for path in (name, f"sub/dir/{name}"):
+            assert bool(files.search(path)) is is_dockerfile_name(name), path

@@ -44,7 +44,7 @@ def test_a_long_run_shows_progress_on_a_terminal_and_clears_it(tmp_path):
     status, stdout, stderr = run_with_terminal_stderr(["--check", "--jobs", "1", "."], tmp_path)
     assert status == 1
     assert b"[100/250] files" in stderr
-    assert stderr.rstrip().endswith(b"250 files would be fixed")
+    assert stderr.rstrip().endswith(b"250 files would be fixed; 250 findings, 250 fixable with pipfix --write")
     assert b"\x1b[K" not in stdout and b"files" not in stdout.replace(b"Dockerfile", b"")
 
 

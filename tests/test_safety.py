@@ -52,7 +52,7 @@ def assert_refused(process, name: str, reason: str) -> None:
     assert process.returncode == 2
     lines = stderr_lines(process)
     assert f"error: cannot fix {name}: {reason}" in lines
-    assert lines[-1] == "1 file fixed, 1 error"
+    assert lines[-1] == "1 file fixed, 1 error; 1 finding, 1 fixed"
 
 
 # --- hostile input, through the command line ------------------------------------------------
@@ -79,7 +79,7 @@ def test_empty_file_is_an_unchanged_dockerfile(run, tmp_path):
     before = bad.stat()
     process = with_good_file(run, tmp_path, bad="empty.Dockerfile")
     assert process.returncode == 0
-    assert stderr_lines(process)[-1] == "1 file fixed, 1 unchanged"
+    assert stderr_lines(process)[-1] == "1 file fixed, 1 unchanged; 1 finding, 1 fixed"
     assert bad.read_bytes() == b""
     assert bad.stat().st_mtime_ns == before.st_mtime_ns
 
@@ -274,7 +274,7 @@ def test_symlink_loops_in_a_tree(run, tmp_path):
     assert process.returncode == 2
     lines = stderr_lines(process)
     assert "error: cannot fix tree/loop.Dockerfile: Too many levels of symbolic links" in lines
-    assert lines[-1] == "2 files fixed, 1 error"
+    assert lines[-1] == "2 files fixed, 1 error; 2 findings, 2 fixed"
     assert (tree / "a" / "Dockerfile").read_text() == FLASK_FLAG
     assert (tree / "loop.Dockerfile").is_symlink()
 
@@ -338,7 +338,7 @@ def test_file_without_read_permission(shared_tmp, capsys):
     assert lines == [
         "error: cannot fix bad/Dockerfile: Permission denied",
         "fixed good/Dockerfile",
-        "1 file fixed, 1 error",
+        "1 file fixed, 1 error; 1 finding, 1 fixed",
     ]
     assert bad.read_text() == FLASK and good.read_text() == FLASK_FLAG
 
@@ -351,7 +351,7 @@ def test_file_without_write_permission_is_not_replaced(shared_tmp, capsys):
     assert lines == [
         "error: cannot fix bad/Dockerfile: Permission denied (the file is read-only)",
         "fixed good/Dockerfile",
-        "1 file fixed, 1 error",
+        "1 file fixed, 1 error; 1 finding, 1 fixed",
     ]
     assert bad.read_text() == FLASK and bad.stat().st_ino == inode
     assert good.read_text() == FLASK_FLAG
@@ -362,7 +362,7 @@ def test_writable_file_in_a_read_only_directory_is_rewritten_in_place(shared_tmp
     inode = bad.stat().st_ino
     status, lines = run_unprivileged(capsys, "--write", "bad/Dockerfile", "good/Dockerfile")
     assert status == 0, lines
-    assert lines == ["fixed bad/Dockerfile", "fixed good/Dockerfile", "2 files fixed"]
+    assert lines == ["fixed bad/Dockerfile", "fixed good/Dockerfile", "2 files fixed; 2 findings, 2 fixed"]
     assert bad.read_text() == FLASK_FLAG
     assert bad.stat().st_ino == inode  # in place: the directory could not take a new file
     assert sorted(os.listdir(shared_tmp / "bad")) == ["Dockerfile"]

@@ -4,8 +4,7 @@
   even when nothing changed, and nothing else on stdout; exit 0;
 - an error: exit 2, stdout empty (the editor keeps its buffer);
 - an excluded or suppressed text comes back unchanged, exit 0;
-- the fast path (cli.parse_fast), for standard input and for plain PATH runs, behaves as the
-  typer command does, and imports neither typer nor click nor pydantic.
+- a run imports only what it needs (never a command-line framework).
 """
 
 from __future__ import annotations
@@ -135,83 +134,7 @@ def test_a_broken_configuration_file_is_an_error_with_stdout_empty(run, tmp_path
     assert b"bad value for 'strategy'" in process.stderr
 
 
-# --- the fast path is the typer command, minus typer -------------------------------------
-
-
-TYPER_ONLY = [sys.executable, "-c", "import sys; from pipfix.cli_app import run_app; sys.exit(run_app(sys.argv[1:]))"]
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["-"],
-        ["-w", "-"],
-        ["--check", "-"],
-        ["--strategy", "ENV", "-"],
-        ["--strategy=env", "--ignore", "PIP002,pip003", "-"],
-        ["--exit-non-zero-on-fix", "--write", "-"],
-        ["-q", "--isolated", "-"],
-        ["-s", "-"],
-        ["-v", "--stdin-filename", "x/Dockerfile"],
-        ["--config", "missing.toml", "-"],
-        [],
-        ["Dockerfile"],
-        ["--check", "."],
-        ["-w", "sub"],
-        ["--strategy=env", "--ignore", "PIP002", "--check"],
-        ["-q", "--isolated", "--write", "--exit-non-zero-on-fix", "."],
-        ["-v", "--force-exclude", "--check", "sub/api.Dockerfile", "missing/Dockerfile"],
-        ["--config", "missing.toml", "."],
-        # not the fast path (usage errors, other options): the typer command answers
-        ["--exit-non-zero-on-fix", "-"],
-        ["--strategy", "nope", "-"],
-        ["--ignore", "XYZ", "-"],
-        ["-", "-"],
-        ["--check", "--write", "-"],
-        ["--diff", "--check", "-"],
-        ["--stdin-filename", "x", "Dockerfile"],
-        ["Dockerfile", "-"],
-        ["--check", "--write", "Dockerfile"],
-        ["--exit-non-zero-on-fix", "."],
-        ["-j", "2", "."],
-    ],
-)
-def test_fast_path_answers_as_the_typer_command(tmp_path, args):
-    stdin = b"FROM python:3.12\nRUN pip install flask\nRUN uv pip install x\n"
-    env = {**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)}
-
-    def outcome(command):
-        for path in (tmp_path / "Dockerfile", tmp_path / "sub" / "api.Dockerfile"):
-            write(path, stdin)  # again: a --write run fixes them
-        process = subprocess.run([*command, *args], input=stdin, capture_output=True, cwd=tmp_path, env=env, timeout=60)
-        return process.returncode, process.stdout, process.stderr
-
-    fast = outcome(PYTHON_M_PIPFIX)
-    typer_only = outcome(TYPER_ONLY)
-    assert fast == typer_only
-
-
-def test_parse_fast_takes_only_plain_runs():
-    from pipfix.cli import parse_fast
-
-    assert parse_fast(["-"])["paths"] == ["-"]
-    assert parse_fast(["--stdin-filename", "Dockerfile"])["paths"] == ["-"]
-    assert parse_fast([])["paths"] == ["."]
-    assert parse_fast(["--check", "a", "b/Dockerfile"])["paths"] == ["a", "b/Dockerfile"]
-    for args in (
-        ["-", "Dockerfile"],
-        ["--stdin-filename", "x", "Dockerfile"],
-        ["--diff", "-"],
-        ["-o", "x", "-"],
-        ["--help"],
-        ["--version"],
-        ["-wq", "-"],
-        ["--stdin-filename"],
-        ["--", "-"],
-        ["--jobs", "2", "."],
-        ["-x"],
-    ):
-        assert parse_fast(args) is None, args
+# --- what a run imports -----------------------------------------------------------------
 
 
 def imported_modules(*args: str, stdin: bytes, cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], set[str]]:
@@ -228,19 +151,18 @@ def imported_modules(*args: str, stdin: bytes, cwd: Path) -> tuple[subprocess.Co
     return process, {line.rsplit("|", 1)[-1].strip() for line in lines if "|" in line}
 
 
-def test_the_stdin_path_imports_no_typer_click_or_pydantic(tmp_path):
+def test_the_stdin_path_imports_no_command_line_framework(tmp_path):
     process, modules = imported_modules("-", stdin=FIXABLE.encode(), cwd=tmp_path)
     assert (process.returncode, process.stdout) == (0, FIXED.encode())
     assert "pipfix.engine" in modules
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click", "pydantic", "rich")}
 
 
-# What a run imports only when it needs it: typer for help and the other options, the engine
-# for a file to fix, a process pool for many files, difflib for diffs, tomllib for a
+# What a run imports only when it needs it: the engine for a file to fix, a process pool for many files, difflib for diffs, tomllib for a
 # configuration file, pathspec for a pattern that is more than a name (the default ones are
 # names) or a .gitignore.
 TOML = "tomllib" if sys.version_info >= (3, 11) else "tomli"
-LAZY = {"typer", "pipfix.engine", "concurrent.futures", "difflib", TOML, "pathspec"}
+LAZY = {"pipfix.engine", "concurrent.futures", "difflib", TOML, "pathspec"}
 EXCLUDING_A_GLOB = 'extend-exclude = ["*.dev.Dockerfile"]\n'
 
 
@@ -253,8 +175,7 @@ EXCLUDING_A_GLOB = 'extend-exclude = ["*.dev.Dockerfile"]\n'
         ({"Dockerfile": FIXABLE}, ["Dockerfile"], {"pipfix.engine", "difflib"}),
         ({"pipfix.toml": EXCLUDING_A_GLOB}, ["--check", "."], {TOML, "pathspec"}),
         ({"Dockerfile": FIXABLE, ".gitignore": "*.dev.Dockerfile\n"}, ["--check", "."], {"pipfix.engine", "pathspec"}),
-        # typer (for --jobs) imports difflib itself
-        ({"Dockerfile": FIXABLE}, ["--check", "--jobs", "1", "."], {"typer", "difflib", "pipfix.engine"}),
+        ({"Dockerfile": FIXABLE}, ["--check", "--jobs", "1", "."], {"pipfix.engine"}),
     ],
 )
 def test_runs_import_only_what_they_need(tmp_path, files, args, imported):
@@ -277,7 +198,7 @@ def test_lsp_without_pygls_says_how_to_install_it(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "pygls.lsp", None)
     monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)
     assert main(["lsp"]) == 2
-    assert "pip install 'pipfix[lsp]'" in capsys.readouterr().err
+    assert "the lsp extra (pip install '.[lsp]' in a clone of pipfix)" in capsys.readouterr().err
 
 
 def test_lsp_help_and_unknown_arguments(capsys):

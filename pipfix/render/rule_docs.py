@@ -1,4 +1,8 @@
-"""Rule documentation from each rule module's docstring: a title line, then `## ` sections."""
+"""Rule documentation from each rule module's docstring: a title line, then `## ` sections.
+
+`pipfix --explain CODE` prints a rule's `markdown`, docs/rules/CODE.md holds the same text
+(scripts/generate_docs.py writes it), and SARIF's helpUri points at that file.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,10 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from ..rules import RULES
+
+# docs/ as published: the repository's docs folder on its default branch. OWNER/pipfix, as in
+# docs/ci.md and the README, stands for where the repository is published.
+DOCS_URL = "https://github.com/OWNER/pipfix/blob/main/docs/"
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,11 @@ class RuleDoc:
     title: str  # the docstring's first line, e.g. "PIP001 pip-keeps-cache (hadolint DL3042)"
     sections: dict[str, str]  # heading ("What it does", ...) -> its text
     markdown: str  # the whole docstring, headings included
+
+    @property
+    def path(self) -> str:
+        """Its file under docs/."""
+        return f"rules/{self.code}.md"
 
     @property
     def summary(self) -> str:
@@ -50,8 +63,14 @@ def rule_doc(rule: ModuleType) -> RuleDoc:
         fixable=rule.FIXABLE,
         title=title.strip(),
         sections={heading: content.strip("\n") for heading, content in sections.items()},
-        markdown=f"# {title.strip()}\n{body}",
+        markdown=f"# {title.strip()}\n{body.rstrip()}\n",
     )
 
 
 RULE_DOCS = {rule.CODE: rule_doc(rule) for rule in RULES}
+
+
+def find_rule_doc(code_or_name: str) -> RuleDoc | None:
+    """The documentation of the rule with this code (any case) or name."""
+    wanted = code_or_name.strip()
+    return RULE_DOCS.get(wanted.upper()) or next((doc for doc in RULE_DOCS.values() if doc.name == wanted), None)

@@ -13,7 +13,7 @@ from .. import __version__
 from ..source import LineIndex
 from . import FileReport
 from .locations import edit_position, finding_span
-from .rule_docs import RULE_DOCS, RuleDoc
+from .rule_docs import DOCS_URL, RULE_DOCS, RuleDoc
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/pipfix/"
@@ -45,6 +45,7 @@ def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:
         "shortDescription": {"text": doc.summary},
         "fullDescription": {"text": doc.description},
         "help": {"text": doc.markdown, "markdown": doc.markdown},
+        "helpUri": DOCS_URL + doc.path,
         "defaultConfiguration": {"level": LEVEL},
         "properties": {
             "tags": ["dockerfile", "image-size"],
