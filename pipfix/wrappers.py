@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from .shell import Word
@@ -93,94 +93,165 @@ def unwrap(
 ) -> tuple[int, Wrapping] | None:
     """Skip the wrapper commands at the start of `words`. Returns the index of the wrapped
     program and what the wrappers do to its environment, or None when the command runs no
-    other program. Of several `find -exec` commands, the first `is_wanted` one is taken."""
+    program (`command -v pip`, `sudo` alone). Of several `find -exec` commands, the first
+    `is_wanted` one is taken."""
     wrapping = Wrapping()
     index = 0
     while index < len(words):
-        name = program_name(words[index], variables)
-        index += 1
-        if name in ("sudo", "doas"):
-            preserve = False
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                option = words[index].text
-                index += 1
-                if option == "--":
-                    break
-                if option in ("-E", "--preserve-env") or option.startswith("--preserve-env="):
-                    preserve = True
-                elif option in _SUDO_LONG_VALUE_OPTIONS or (
-                    not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS
-                ):
-                    index += 1
-            index = _take_assignments(words, index, wrapping.env)
-            wrapping.env_reachable = wrapping.env_reachable and preserve
-            wrapping.env_prefixable = False
-        elif name == "env":
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                option = words[index].text
-                index += 1
-                if option in ("-i", "-", "--ignore-environment"):
-                    wrapping.env_reachable = False
-                    wrapping.env_prefixable = False
-                elif option in ("-u", "--unset") and index < len(words):
-                    wrapping.unset.add(words[index].text or "")
-                    wrapping.env_prefixable = False  # it would remove a prefix too
-                    index += 1
-                elif option.startswith("--unset="):
-                    wrapping.unset.add(option.partition("=")[2])
-                    wrapping.env_prefixable = False
-                elif option in ("-C", "-S", "--chdir", "--split-string"):
-                    index += 1
-                elif option == "--":
-                    break
-            index = _take_assignments(words, index, wrapping.env)
-        elif name == "exec":
-            index = _skip_options(words, index, {"-a"})
-        elif name == "command":
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                if words[index].text in ("-v", "-V"):
-                    return None
-                index += 1
-        elif name == "time":
-            wrapping.env_prefixable = False
-            while index < len(words) and words[index].text in ("-p", "--"):
-                index += 1
-        elif name == "nice":
-            index = _skip_options(words, index, {"-n"})
-        elif name == "nohup":
-            pass
-        elif name in ("gosu", "su-exec"):
-            index += 1  # the user
-        elif name == "timeout":
-            index = _skip_options(words, index, {"-s", "-k", "--signal", "--kill-after"}) + 1  # the duration
-        elif name == "xargs":
-            while index < len(words) and (words[index].text or "").startswith("-"):
-                option = words[index].text
-                index += 1
-                if (len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS) or option in _XARGS_LONG_VALUE_OPTIONS:
-                    index += 1
-        elif name == "find":
-            commands = [k + 1 for k in range(index, len(words)) if words[k].text in _FIND_EXEC]
-            index = next((k for k in commands if is_wanted(words[k])), commands[0] if commands else len(words))
-        elif name in ("conda", "mamba", "micromamba"):
-            index = _skip_options(words, index, _CONDA_VALUE_OPTIONS)
-            if index >= len(words) or words[index].text != "run":
-                return None
-            index = _skip_options(words, index + 1, _CONDA_VALUE_OPTIONS)
-        elif name in ("pipenv", "poetry"):
-            if index >= len(words) or words[index].text != "run":
-                return None
-            index += 1
-            if index < len(words) and words[index].text == "--":
-                index += 1
-        elif name == "uv" and index < len(words) and words[index].text == "run":
-            index = _skip_options(words, index + 1, _UV_RUN_VALUE_OPTIONS)
-        else:
-            return index - 1, wrapping
+        handler = _WRAPPERS.get(program_name(words[index], variables) or "")
+        wrapped = index if handler is None else handler(words, index, wrapping, is_wanted)
+        if wrapped is None:
+            return None
+        if wrapped == index:
+            return index, wrapping
+        index = wrapped
     return None
 
 
-def _skip_options(words: Sequence[Word], index: int, value_options) -> int:
+class _Handler(Protocol):
+    """The wrapper named by `words[index]`: reads its options and operands, notes in `wrapping`
+    what they do to the environment, and returns the index of the command it runs; None when
+    it runs none (`command -v pip`), `index` itself when the word is no wrapper here but the
+    program (`uv pip install`, `conda install`)."""
+
+    def __call__(
+        self, words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]
+    ) -> int | None: ...
+
+
+def _sudo(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """sudo and doas: a clean environment unless -E, and `VAR=x` arguments before the command."""
+    preserve = False
+    index += 1
+    while index < len(words) and (option := words[index].text or "").startswith("-"):
+        index += 1
+        if option == "--":
+            break
+        if option in ("-E", "--preserve-env") or option.startswith("--preserve-env="):
+            preserve = True
+        elif option in _SUDO_LONG_VALUE_OPTIONS or (not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS):
+            index += 1
+    wrapping.env_reachable = wrapping.env_reachable and preserve
+    wrapping.env_prefixable = False
+    return _take_assignments(words, index, wrapping.env)
+
+
+def _env(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """env: -i empties the environment, -u removes a variable, `VAR=x` arguments set one."""
+    index += 1
+    while index < len(words) and (option := words[index].text or "").startswith("-"):
+        index += 1
+        if option in ("-i", "-", "--ignore-environment"):
+            wrapping.env_reachable = False
+            wrapping.env_prefixable = False
+        elif option in ("-u", "--unset") and index < len(words):
+            wrapping.unset.add(words[index].text or "")
+            wrapping.env_prefixable = False  # it would remove a prefix too
+            index += 1
+        elif option.startswith("--unset="):
+            wrapping.unset.add(option.partition("=")[2])
+            wrapping.env_prefixable = False
+        elif option in ("-C", "-S", "--chdir", "--split-string"):
+            index += 1
+        elif option == "--":
+            break
+    return _take_assignments(words, index, wrapping.env)
+
+
+def _command(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int | None:
+    """command: -v and -V only print where the program is."""
+    index += 1
+    while index < len(words) and (option := words[index].text or "").startswith("-"):
+        if option in ("-v", "-V"):
+            return None
+        index += 1
+    return index
+
+
+def _time(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """time: a keyword before a pipeline, so `VAR=x` cannot be put in front of it."""
+    wrapping.env_prefixable = False
+    index += 1
+    while index < len(words) and words[index].text in ("-p", "--"):
+        index += 1
+    return index
+
+
+def _with_options(value_options: frozenset[str], operands: int = 0) -> _Handler:
+    """A wrapper that has only options (those in `value_options` take a value) and then
+    `operands` words of its own before the command it runs."""
+
+    def handler(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+        return _skip_options(words, index + 1, value_options) + operands
+
+    return handler
+
+
+def _user_first(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """gosu and su-exec: the user, then the command."""
+    return index + 2
+
+
+def _xargs(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    index += 1
+    while index < len(words) and (option := words[index].text or "").startswith("-"):
+        index += 1
+        if (len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS) or option in _XARGS_LONG_VALUE_OPTIONS:
+            index += 1
+    return index
+
+
+def _find(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """find: the first wanted command of its -exec actions (else the first; else none)."""
+    commands = [k + 1 for k in range(index + 1, len(words) - 1) if words[k].text in _FIND_EXEC]
+    return next((k for k in commands if is_wanted(words[k])), commands[0] if commands else len(words))
+
+
+def _conda_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """conda, mamba and micromamba: `run` (options may stand before and after it)."""
+    run = _skip_options(words, index + 1, _CONDA_VALUE_OPTIONS)
+    if run >= len(words) or words[run].text != "run":
+        return index
+    return _skip_options(words, run + 1, _CONDA_VALUE_OPTIONS)
+
+
+def _project_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """pipenv and poetry: `run`, and the `--` that may follow it."""
+    if index + 1 >= len(words) or words[index + 1].text != "run":
+        return index
+    return index + 3 if index + 2 < len(words) and words[index + 2].text == "--" else index + 2
+
+
+def _uv_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    if index + 1 >= len(words) or words[index + 1].text != "run":
+        return index
+    return _skip_options(words, index + 2, _UV_RUN_VALUE_OPTIONS)
+
+
+_WRAPPERS: dict[str, _Handler] = {
+    "sudo": _sudo,
+    "doas": _sudo,
+    "env": _env,
+    "exec": _with_options(frozenset({"-a"})),
+    "command": _command,
+    "time": _time,
+    "nice": _with_options(frozenset({"-n"})),
+    "nohup": _with_options(frozenset()),
+    "gosu": _user_first,
+    "su-exec": _user_first,
+    "timeout": _with_options(frozenset({"-s", "-k", "--signal", "--kill-after"}), operands=1),  # the duration
+    "xargs": _xargs,
+    "find": _find,
+    "conda": _conda_run,
+    "mamba": _conda_run,
+    "micromamba": _conda_run,
+    "pipenv": _project_run,
+    "poetry": _project_run,
+    "uv": _uv_run,
+}
+
+
+def _skip_options(words: Sequence[Word], index: int, value_options: frozenset[str]) -> int:
     """The index of the first word after a wrapper's options (and after a `--` that ends them);
     options in `value_options` take the next word as their value."""
     while index < len(words) and (words[index].text or "").startswith("-"):

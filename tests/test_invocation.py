@@ -167,6 +167,29 @@ WRAPPER_CASES = [
     ("uv run --no-project -p 3.12 python -m pip install x", pip("python")),
     ("uv run pytest", None),
     ("sudo -H env FOO=1 nice -n 5 timeout 60 pip install x", pip()),
+    ("doas -u app pip install x", pip()),
+    ("sudo --preserve-env=PATH pip install x", pip()),
+    ("sudo FOO=1 pip install x", pip()),
+    ("sudo", None),
+    ("env -C /src pip install x", pip()),
+    ("env --unset=HOME pip install x", pip()),
+    ("env", None),
+    ("command -- pip install x", pip()),
+    ("time -- pip install x", pip()),
+    ("nohup -- pip install x", pip()),
+    ("nohup", None),
+    ("gosu app pip install x", pip()),
+    ("su-exec app:app python -m pip install x", pip("python")),
+    ("timeout 10", None),
+    ("xargs --max-procs 4 pip install", pip()),
+    ("find . -name r.txt -exec", None),
+    ("conda -n env run pip install x", pip()),
+    ("micromamba run -n base -- pip install x", pip()),
+    ("mamba install -y pip", None),
+    ("pipenv run", None),
+    ("pipenv install", None),
+    ("poetry run pip install x", pip()),
+    ("uv run", None),
 ]
 
 UV_CASES = [
@@ -254,3 +277,27 @@ def test_env_reachable(line, expected):
     found, _ = invocation(line)
     assert found is not None
     assert found.env_reachable is expected
+
+
+# What the wrappers do to the call's environment: (RUN variables reach it, a `VAR=x ` prefix
+# reaches it, variables the wrappers set, variables they remove).
+WRAPPING_CASES = [
+    ("pip install x", (True, True, {}, set())),
+    ("sudo pip install x", (False, False, {}, set())),
+    ("sudo -E FOO=1 pip install x", (True, False, {"FOO": "1"}, set())),
+    ("doas pip install x", (False, False, {}, set())),
+    ("env FOO=1 BAR=$X pip install x", (True, True, {"FOO": "1", "BAR": None}, set())),
+    ("env -u A --unset=B pip install x", (True, False, {}, {"A", "B"})),
+    ("env - pip install x", (False, False, {}, set())),
+    ("time pip install x", (True, False, {}, set())),
+    ("nice -n 5 env FOO=1 pip install x", (True, True, {"FOO": "1"}, set())),
+    ("gosu app env -i pip install x", (False, False, {}, set())),
+    ("conda run -n e pip install x", (True, True, {}, set())),
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), rows(WRAPPING_CASES))
+def test_wrapping(line, expected):
+    found, _ = invocation(line)
+    assert found is not None
+    assert (found.env_reachable, found.env_prefixable, dict(found.wrapper_env), set(found.wrapper_unset)) == expected

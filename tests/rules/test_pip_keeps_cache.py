@@ -148,6 +148,12 @@ FIX_CASES = [
         id="find -exec",
     ),
     pytest.param(
+        dockerfile(F, "RUN find . -exec | pip install x && doas pip install y"),
+        dockerfile(F, "RUN find . -exec | pip install --no-cache-dir x && doas pip install --no-cache-dir y"),
+        dockerfile(F, "RUN find . -exec | PIP_NO_CACHE_DIR=1 pip install x && doas pip install --no-cache-dir y"),
+        id="find -exec without its command; doas resets the environment like sudo",
+    ),
+    pytest.param(
         dockerfile(F, "RUN micromamba run -n base pip install x && conda run -p /env python -m pip install y"),
         dockerfile(
             F,
