@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeAlias
 
 from tree_sitter import Language, Node, Parser
 
@@ -103,26 +103,23 @@ def _parser_input(text: str) -> bytes:
 
 
 class _Positions(Protocol):
-    def before(self, script_index: int) -> int: ...
-    def after(self, script_index: int) -> int: ...
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where the text script[start:end] begins and ends in the file."""
+        ...
 
 
 class _DecodedMap(NamedTuple):
-    """Maps indices of a decoded string (a nested script) to file offsets, through the map of
-    the script it is quoted in."""
+    """Maps a decoded string (a nested script) to the file, through the map of the script it is
+    quoted in: a decoded character stands for its escape sequence (`\\"`, `\\u00e9`)."""
 
     outer: _Positions
     decoded: quoting.Decoded
 
-    def before(self, script_index: int) -> int:
-        starts = self.decoded.starts
-        return self.outer.before(starts[script_index] if script_index < len(starts) else self.decoded.content_end)
-
-    def after(self, script_index: int) -> int:
-        ends = self.decoded.ends
-        if script_index <= 0 or not ends:
-            return self.outer.after(self.decoded.content_start)
-        return self.outer.after(ends[min(script_index, len(ends)) - 1])
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        starts, ends = self.decoded.starts, self.decoded.ends
+        outer_start = starts[start] if start < len(starts) else self.decoded.content_end
+        outer_end = ends[min(end, len(ends)) - 1] if end > 0 and ends else self.decoded.content_start
+        return self.outer.span(outer_start, outer_end)
 
 
 class _Variables:
@@ -241,11 +238,28 @@ def _is_assignment(raw: str) -> bool:
     return bool(equals) and _NAME.fullmatch(name) is not None
 
 
+def _assignments(words: Sequence[Word]) -> dict[str, str | None]:
+    """The `NAME=value` words as a mapping (None: a dynamic value)."""
+    pairs = (_assignment(word) for word in words)
+    return {name: value for name, value in pairs if name is not None}
+
+
 def _assignment(word: Word) -> tuple[str | None, str | None]:
     """(name, static value) of a `NAME=value` word; (None, None) when it is not one."""
     if not _is_assignment(word.raw):
         return None, None
     return word.raw.partition("=")[0], None if word.text is None else word.text.partition("=")[2]
+
+
+_Branch: TypeAlias = "Node | _Unparsed | _Script"  # what the walk visits
+
+
+class _Parts(NamedTuple):
+    """A simple command as the grammar gives it, in script spans."""
+
+    words: list[tuple[int, int, Node | None]]  # each word's span, and its node when it is one
+    assignments: list[tuple[int, int]]  # the `VAR=x` prefix
+    substitutions: list[Node | _Unparsed]  # the nodes that may hold commands: `$(…)`, `<(…)`, backticks
 
 
 class _Script:
@@ -268,11 +282,6 @@ class _Script:
         self.depth = depth
         self.extents: list[tuple[int, int, Command]] = []  # script span of each command
         self._char_at_byte: list[int] | None = None
-        # a script that is one run of the file (a one-line RUN, a heredoc body): a word's file
-        # offsets are its script indices plus this shift
-        self._shift = (
-            positions.file_starts[0] if isinstance(positions, OffsetMap) and len(positions.file_starts) == 1 else None
-        )
 
     def commands(self, dialect: str) -> Iterator[Command]:
         if dialect != "posix":
@@ -287,116 +296,132 @@ class _Script:
     # --- tree-sitter
 
     def _walk(self, root: Node) -> Iterator[Command]:
-        # each item with the number of commands around it (`$(` nesting)
-        stack: list[tuple[Node | _Unparsed | _Script, int]] = [(root, 0)]
+        """The commands of the tree in source order, each followed by the commands inside it
+        (substitutions, its `sh -c` script); a walk with its own stack, since scripts nest
+        deeper than Python recurses. Each item carries its depth of commands in commands."""
+        stack: list[tuple[_Branch, int]] = [(root, 0)]
         while stack:
             item, depth = stack.pop()
-            if isinstance(item, _Script):
-                yield from item.commands("posix")
+            if not isinstance(item, Node):
+                yield from item.commands("posix") if isinstance(item, _Script) else self._unparsed(item)
                 continue
             kind = item.type
             if kind == "ERROR" or (kind in _STATEMENTS and item.has_error) or depth > _MAX_COMMAND_DEPTH:
-                # only this region failed to parse (or nests deeper than any real script: each
-                # level would copy the words around it): the rest of the tree stays trusted,
-                # and the commands the splitter finds here are reported but never edited
-                yield from self._fallback("posix", *self._span(item), trusted=False)
+                # nesting deeper than any real script is not walked either: each level would
+                # copy the words around it
+                yield from self._unparsed(item)
                 continue
-            if kind == "command" or kind in _DECLARATIONS:
-                body, redirects, extent = item, (), item
+            declaration = kind in _DECLARATIONS
+            if kind == "command" or declaration:
+                body, redirects = item, []
             elif kind == "redirected_statement" and (body := item.children[0]).type == "command":
-                redirects, extent = item.children[1:], item
-            elif kind == "variable_assignment":
-                span = self._span(item)
-                self.variables.assign(self._word(*span))
-                stack.extend((child, depth) for child in reversed(_branches(item.children)))
-                continue
+                redirects = item.children[1:]
             else:
+                if kind == "variable_assignment":
+                    self.variables.assign(self._word(*self._span(item)))
                 stack.extend((child, depth) for child in reversed(_branches(item.children)))
                 continue
             if self.dynamic and self._in_dynamic(self._span(body)[0]):
                 continue  # the enclosing script's walk yields it
-            descend = yield from self._command(body, redirects, self._span(extent))
-            stack.extend((child, depth + 1) for child in reversed(descend))
+            parts = self._parts(body, redirects, declaration)
+            command = self._command(parts, self._span(item))
+            inner: Sequence[_Branch] = parts.substitutions
+            if command is not None:
+                yield command
+                self.variables.apply(command.words)
+                nested = None if declaration else self._nested_script(parts, command)
+                if nested is not None:  # walked in source order, among the substitutions
+                    at, script = nested
+                    inner = [*inner[:at], script, *inner[at:]]
+            if inner:
+                stack.extend((child, depth + 1) for child in reversed(inner))
 
-    def _command(self, node: Node, redirects: Sequence[Node], extent: tuple[int, int]) -> Iterator[Command]:
-        """Yields the command of `node`; returns what to walk into next."""
-        assignment_spans: list[tuple[int, int]] = []
-        groups: list[list] = []  # [start, end, nodes]: adjacent nodes form one word
-        descend: list[Node | _Script] = []
-        declaration = node.type in _DECLARATIONS
+    def _unparsed(self, region: Node | _Unparsed) -> Iterator[Command]:
+        """The commands of a region that did not parse, split without the grammar: the rest of
+        the tree stays trusted, and these commands are reported but never edited."""
+        return self._fallback("posix", *self._span(region), trusted=False)
+
+    def _parts(self, node: Node, redirects: list[Node], declaration: bool) -> _Parts:
+        """The words, the assignment prefix and the substitutions of a simple command (with its
+        redirects); adjacent nodes form one word."""
+        parts = _Parts([], [], [])
+        words = parts.words
         for child in (*node.children, *redirects):
             kind = child.type
             if kind in _REDIRECTS:
                 word_nodes = child.children_by_field_name("destination")[1:]
                 if self._may_hold_commands(child):
-                    descend.append(child)
+                    parts.substitutions.append(child)
             elif kind == "variable_assignment":
-                word_nodes = [child] if groups or declaration else []
-                if not word_nodes:
-                    assignment_spans.append(self._span(child))
                 if self._may_hold_commands(child):
-                    descend.extend(_branches(child.children))  # not the node: it is no statement
+                    parts.substitutions.extend(_branches(child.children))  # not the node: it is no statement
+                if not words and not declaration:
+                    parts.assignments.append(self._span(child))
+                    continue
+                word_nodes = [child]
             else:
                 word_nodes = [child]
                 if child.child_count and self._may_hold_commands(child):
-                    descend.append(child)
+                    parts.substitutions.append(child)
             for word_node in word_nodes:
                 start, end = self._span(word_node)
-                if groups and groups[-1][1] == start:
-                    groups[-1][1] = end
-                    groups[-1][2].append(word_node)
+                if words and words[-1][1] == start:
+                    words[-1] = (words[-1][0], end, None)
                 else:
-                    groups.append([start, end, [word_node]])
-        assignment_words = tuple(self._word(*span) for span in assignment_spans)
-        if not groups:
+                    words.append((start, end, word_node))
+        return parts
+
+    def _command(self, parts: _Parts, extent: tuple[int, int]) -> Command | None:
+        """The Command of `parts`; None when it only sets variables (they are set then)."""
+        assignment_words = tuple([self._word(start, end) for start, end in parts.assignments])
+        if not parts.words:
             for word in assignment_words:
                 self.variables.assign(word)
-            return descend
-        words = tuple([self._word(start, end) for start, end, _ in groups])
-        assignments = dict(_assignment(w) for w in assignment_words)
-        command = Command(words, assignments, assignment_words, self.variables.view(), False, "", True)
+            return None
+        words = tuple([self._word(start, end) for start, end, _ in parts.words])
+        command = Command(
+            words, _assignments(assignment_words), assignment_words, self.variables.view(), False, "", True
+        )
         self.extents.append((*extent, command))
-        yield command
-        self.variables.apply(words)
-        nested = _script_argument(words)
-        if nested is not None and not declaration and self.depth < _MAX_NESTING:
-            index, env_variables = nested
-            start, end, nodes = groups[index]
-            decoded = self._decode(start, end, nodes)
-            if decoded is not None:
-                script = _Script(
-                    decoded.text,
-                    _DecodedMap(self.positions, decoded),
-                    _Variables({**self.variables.exported, **assignments, **env_variables}),
-                    decoded.dynamic,
-                    self.depth + 1,
-                )
-                # walk it before the argument's own expansions, in source order
-                at = next(
-                    (k for k, item in enumerate(descend) if item.end_byte > nodes[0].start_byte),
-                    len(descend),
-                )
-                descend.insert(at, script)
-        return descend
+        return command
+
+    def _nested_script(self, parts: _Parts, command: Command) -> tuple[int, _Script] | None:
+        """For `sh -c SCRIPT` (behind wrappers): SCRIPT, and its place among the command's
+        substitutions (before those in SCRIPT's word and after it)."""
+        found = _script_argument(command.words) if self.depth < _MAX_NESTING else None
+        if found is None:
+            return None
+        index, wrapper_env = found
+        start, end, node = parts.words[index]
+        decoded = None if node is None or self._overlaps_dynamic(start, end) else self._decode(node, start, end)
+        if decoded is None:
+            return None
+        script = _Script(
+            decoded.text,
+            _DecodedMap(self.positions, decoded),
+            _Variables({**self.variables.exported, **command.assignments, **wrapper_env}),
+            decoded.dynamic,
+            self.depth + 1,
+        )
+        substitutions = parts.substitutions
+        at = next((k for k, item in enumerate(substitutions) if self._span(item)[1] > start), len(substitutions))
+        return at, script
 
     def _may_hold_commands(self, node: Node) -> bool:
         """Whether an argument, assignment or redirect may hold a command: only a command or
         process substitution can (or a region that did not parse)."""
         return node.has_error or _SUBSTITUTION.search(self.text, *self._span(node)) is not None
 
-    def _decode(self, start: int, end: int, nodes: list[Node]) -> quoting.Decoded | None:
+    def _decode(self, node: Node, start: int, end: int) -> quoting.Decoded | None:
         """The value of a quoted script argument, when its quoting maps back exactly."""
-        if len(nodes) != 1 or self._overlaps_dynamic(start, end):
-            return None
-        kind = nodes[0].type
-        if kind == "raw_string":
+        if node.type == "raw_string":
             return quoting.single_quoted(self.text, start, end)
-        if kind == "string":
-            expansions = [self._span(child) for child in nodes[0].named_children if child.type != "string_content"]
+        if node.type == "string":
+            expansions = [self._span(child) for child in node.named_children if child.type != "string_content"]
             return quoting.double_quoted(self.text, start, end, expansions)
         return None
 
-    def _span(self, node: Node) -> tuple[int, int]:
+    def _span(self, node: Node | _Unparsed) -> tuple[int, int]:
         if self._char_at_byte is None:
             return node.start_byte, node.end_byte
         return self._char_at_byte[node.start_byte], self._char_at_byte[node.end_byte]
@@ -406,9 +431,8 @@ class _Script:
     def _word(self, start: int, end: int) -> Word:
         raw = self.text[start:end]
         text = None if self.dynamic and self._overlaps_dynamic(start, end) else quoting.unquote_word(raw)
-        if self._shift is not None:
-            return Word(text, raw, self._shift + start, self._shift + end)
-        return Word(text, raw, self.positions.before(start), self.positions.after(end))
+        file_start, file_end = self.positions.span(start, end)
+        return Word(text, raw, file_start, file_end)
 
     def _in_dynamic(self, index: int) -> bool:
         if not self.dynamic:
@@ -450,7 +474,7 @@ class _Script:
             )
             command = Command(
                 words,
-                dict(_assignment(w) for w in assignment_words),
+                _assignments(assignment_words),
                 assignment_words,
                 self.variables.view(),
                 False,
@@ -638,8 +662,7 @@ def _exec_form(
     if not elements:
         return
     words = tuple(
-        Word(decoded.text, script[start:end], positions.before(start), positions.after(end))
-        for start, end, decoded in elements
+        Word(decoded.text, script[start:end], *positions.span(start, end)) for start, end, decoded in elements
     )
     between = script[elements[0][1] : elements[1][0]] if len(elements) > 1 else ""
     separator = between if _COMMA.fullmatch(between) else ", "

@@ -71,6 +71,19 @@ class OffsetMap(NamedTuple):
             return self.before(0)
         return self.before(script_index - 1) + 1
 
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Where the text script[start:end] begins and ends in the file: `before(start)` and
+        `after(end)`."""
+        file_starts = self.file_starts
+        if 0 < end <= self.length and start < self.length:  # inside the script (every word)
+            if len(file_starts) == 1:  # one run (most scripts): a shift
+                return start + file_starts[0], end + file_starts[0]
+            script_starts = self.script_starts
+            run = bisect_right(script_starts, start) - 1
+            last = bisect_right(script_starts, end - 1) - 1
+            return file_starts[run] + start - script_starts[run], file_starts[last] + end - script_starts[last]
+        return self.before(start), self.after(end)
+
 
 # --- Language Server Protocol positions --------------------------------------------------------
 

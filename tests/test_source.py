@@ -6,6 +6,8 @@ Columns count code points; a BOM is not counted.
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipfix import Settings, Strategy, fix
 from pipfix.dockerfile import scan
@@ -57,6 +59,25 @@ def test_offset_map_identity():
     identity = OffsetMap.identity(7, 5)
     assert [identity.before(i) for i in range(6)] == [7, 8, 9, 10, 11, 12]
     assert [identity.after(i) for i in range(6)] == [7, 8, 9, 10, 11, 12]
+
+
+@given(
+    runs=st.lists(st.tuples(st.integers(1, 4), st.integers(0, 3)), min_size=1, max_size=4),
+    data=st.data(),
+)
+def test_offset_map_span_is_before_start_and_after_end(runs, data):
+    # runs of (length, gap before it in the file): a script joined from pieces of the file
+    script_starts, file_starts, script_index, offset = [], [], 0, 0
+    for length, gap in runs:
+        offset += gap
+        script_starts.append(script_index)
+        file_starts.append(offset)
+        script_index += length
+        offset += length
+    positions = OffsetMap(tuple(script_starts), tuple(file_starts), script_index)
+    start = data.draw(st.integers(0, script_index + 1))
+    end = data.draw(st.integers(start, script_index + 1))
+    assert positions.span(start, end) == (positions.before(start), positions.after(end))
 
 
 def test_offset_map_of_a_scanned_continuation():
