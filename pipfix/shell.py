@@ -68,15 +68,18 @@ def commands(
 
 
 _SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh", "ksh"))
+_SCRIPT_RUNNERS = _SHELLS | {"su", "scl"}  # the programs that run a script given as an argument
 _REDIRECTS = frozenset(("file_redirect", "herestring_redirect", "heredoc_redirect"))
 _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
 _STATEMENTS = frozenset(("command", "redirected_statement", *_DECLARATIONS))
+_SCOPES = frozenset(("subshell", "command_substitution", "process_substitution", "pipeline", "function_definition"))
 _MAX_COMMAND_DEPTH = 1000  # commands inside commands (`$(`); real scripts nest a few deep
 _MAX_NESTING = 16  # each level of `sh -c` in quotes needs more escaping; deeper is not real
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~]+")
 _SAFE_WINDOWS_WORD = re.compile(r"[A-Za-z0-9_\-./:=@+,%~\\]+")  # no escape: `\` is a path separator
-_SAFE_WORDS = {"posix": _SAFE_WORD, "powershell": _SAFE_WINDOWS_WORD, "cmd": _SAFE_WINDOWS_WORD}
+_SAFE_POWERSHELL_WORD = re.compile(_SAFE_WINDOWS_WORD.pattern + "|&")  # `&`: the call operator
+_SAFE_WORDS = {"posix": _SAFE_WORD, "powershell": _SAFE_POWERSHELL_WORD, "cmd": _SAFE_WINDOWS_WORD}
 _KEYWORDS = frozenset(("if", "then", "else", "elif", "do", "while", "until", "!", "{", "("))
 _COMMA = re.compile(r"[ \t]*,[ \t]*")
 _SUBSTITUTION = re.compile(r"\$\(|`|[<>]\(")
@@ -122,15 +125,50 @@ class _DecodedMap(NamedTuple):
         return self.outer.span(outer_start, outer_end)
 
 
-class _Variables:
-    """The shell variables and exported variables of one shell process, updated in source order."""
+class _Unset:
+    """What an exported variable was before a scope set it: not exported."""
 
-    __slots__ = ("_view", "exported", "shell")
+
+_UNSET = _Unset()
+
+
+class _Variables:
+    """The shell variables and exported variables of one shell process, updated in source order.
+
+    What a subshell, a substitution or a function body exports does not reach the commands after
+    it: `enter` opens such a scope and `leave` undoes the exports made in it (a log of the old
+    values, so nesting costs nothing more). A function's exports reach the commands after a call
+    of it."""
+
+    __slots__ = ("_scopes", "_undo", "_view", "exported", "functions", "shell")
 
     def __init__(self, exported: Mapping[str, str | None]) -> None:
         self.exported = dict(exported)
         self.shell = dict(exported)
         self._view: Mapping[str, str | None] | None = None
+        self._scopes = 0
+        self._undo: list[tuple[str, str | _Unset | None]] = []  # (name, exported value before)
+        self.functions: dict[str, dict[str, str | _Unset | None]] = {}  # what calling one exports
+
+    def enter(self) -> int:
+        """Open a scope; the mark to `leave` it with."""
+        self._scopes += 1
+        return len(self._undo)
+
+    def leave(self, mark: int, function: str | None = None) -> None:
+        """Undo the exports made since `mark`; a function body's are what calling it exports."""
+        self._scopes -= 1
+        exports: dict[str, str | _Unset | None] = {}
+        while len(self._undo) > mark:
+            name, before = self._undo.pop()
+            exports.setdefault(name, self.exported.get(name, _UNSET))  # the last change comes first
+            if isinstance(before, _Unset):
+                self.exported.pop(name, None)
+            else:
+                self.exported[name] = before
+            self._view = None
+        if function is not None:
+            self.functions[function] = exports
 
     def view(self) -> Mapping[str, str | None]:
         if self._view is None:
@@ -145,7 +183,12 @@ class _Variables:
                 self._export(name, value)
 
     def apply(self, words: Sequence[Word]) -> None:
-        """Follow a declaration: `export`, `declare -x`, `local -x`, `unset` ..."""
+        """Follow a declaration (`export`, `declare -x`, `local -x`, `unset` ...) or the call of a
+        function that exports."""
+        command = words[0].text
+        if command in self.functions:
+            self._call(command)
+            return
         declared = declaration(words)
         if declared is None:
             return
@@ -164,12 +207,23 @@ class _Variables:
             elif declared.unexports:
                 self._unexport(name)
 
+    def _call(self, function: str) -> None:
+        for name, value in self.functions[function].items():
+            if isinstance(value, _Unset):
+                self._unexport(name)
+            else:
+                self._export(name, value)
+
     def _export(self, name: str, value: str | None) -> None:
+        if self._scopes:
+            self._undo.append((name, self.exported.get(name, _UNSET)))
         self.exported[name] = value
         self._view = None
 
     def _unexport(self, name: str) -> None:
         if name in self.exported:
+            if self._scopes:
+                self._undo.append((name, self.exported[name]))
             del self.exported[name]
             self._view = None
 
@@ -251,7 +305,7 @@ def _assignment(word: Word) -> tuple[str | None, str | None]:
     return word.raw.partition("=")[0], None if word.text is None else word.text.partition("=")[2]
 
 
-_Branch: TypeAlias = "Node | _Unparsed | _Script"  # what the walk visits
+_Branch: TypeAlias = "Node | _Unparsed | _Script | _ScopeEnd"  # what the walk visits
 
 
 class _Parts(NamedTuple):
@@ -303,7 +357,10 @@ class _Script:
         while stack:
             item, depth = stack.pop()
             if not isinstance(item, Node):
-                yield from item.commands("posix") if isinstance(item, _Script) else self._unparsed(item)
+                if isinstance(item, _ScopeEnd):
+                    self.variables.leave(item.mark, item.function)
+                else:
+                    yield from item.commands("posix") if isinstance(item, _Script) else self._unparsed(item)
                 continue
             kind = item.type
             if kind == "ERROR" or (kind in _STATEMENTS and item.has_error) or depth > _MAX_COMMAND_DEPTH:
@@ -319,7 +376,10 @@ class _Script:
             else:
                 if kind == "variable_assignment":
                     self.variables.assign(self._word(*self._span(item)))
-                stack.extend((child, depth) for child in reversed(_branches(item.children)))
+                if kind in _SCOPES:
+                    self._push_scope(stack, item, kind, depth)
+                else:
+                    stack.extend((child, depth) for child in reversed(_branches(item.children)))
                 continue
             if self.dynamic and self._in_dynamic(self._span(body)[0]):
                 continue  # the enclosing script's walk yields it
@@ -335,6 +395,20 @@ class _Script:
                     inner = [*inner[:at], script, *inner[at:]]
             if inner:
                 stack.extend((child, depth + 1) for child in reversed(inner))
+
+    def _push_scope(self, stack: list[tuple[_Branch, int]], node: Node, kind: str, depth: int) -> None:
+        """Walk the children of `node` next, in a scope of the variables closed after them: they
+        run in a subshell (each command of a pipeline in its own) or in a function body."""
+        children = _branches(node.children)
+        if kind == "pipeline":
+            for child in reversed(children):
+                stack.append((_ScopeEnd(self.variables.enter()), depth))
+                stack.append((child, depth))
+            return
+        function = node.child_by_field_name("name") if kind == "function_definition" else None
+        name = None if function is None else self.text[slice(*self._span(function))]
+        stack.append((_ScopeEnd(self.variables.enter(), name), depth))
+        stack.extend((child, depth) for child in reversed(children))
 
     def _unparsed(self, region: Node | _Unparsed) -> Iterator[Command]:
         """The commands of a region that did not parse, split without the grammar: the rest of
@@ -494,6 +568,13 @@ class _Script:
         return Word(text, word.raw, word.start, word.end)
 
 
+class _ScopeEnd(NamedTuple):
+    """Where the walk leaves a scope of the variables (see _Variables.enter)."""
+
+    mark: int
+    function: str | None = None  # the function whose body the scope is
+
+
 class _Unparsed(NamedTuple):
     """A region tree-sitter could not parse, walked like an ERROR node."""
 
@@ -560,8 +641,8 @@ def _shell_options(texts: Sequence[str | None], i: int) -> tuple[bool, int]:
 
 
 def _wrapped_shell(words: Sequence[Word]) -> tuple[int, str, dict[str, str | None]] | None:
-    """The shell (or su) a command runs behind wrappers: its index, its name, and the variables
-    the wrappers set for it."""
+    """The shell (or su, or scl) a command runs behind wrappers: its index, its name, and the
+    variables the wrappers set for it."""
     if not any(_may_name_a_shell(word) for word in words):
         return None  # the cheap answer for most commands
     unwrapped = wrappers.unwrap(words, _NO_VARIABLES, _is_shell)
@@ -569,23 +650,24 @@ def _wrapped_shell(words: Sequence[Word]) -> tuple[int, str, dict[str, str | Non
         return None
     index, wrapping = unwrapped
     name = wrappers.program_name(words[index], _NO_VARIABLES)
-    return (index, name, wrapping.env) if _is_shell(words[index]) else None
+    if name is None or name not in _SCRIPT_RUNNERS:
+        return None
+    return index, name, wrapping.env
 
 
 def _may_name_a_shell(word: Word) -> bool:
-    # a shell's or su's name (program_name) is part of the word's value or of how it is written
+    # a shell's, su's or scl's name (program_name) is part of the word's value or of how it is written
     value = (word.raw if word.text is None else word.text).lower()
-    return "sh" in value or "su" in value
+    return "sh" in value or "su" in value or "scl" in value
 
 
 def _is_shell(word: Word) -> bool:
-    name = wrappers.program_name(word, _NO_VARIABLES)
-    return name in _SHELLS or name == "su"
+    return wrappers.program_name(word, _NO_VARIABLES) in _SCRIPT_RUNNERS
 
 
 def _script_argument(words: Sequence[Word]) -> tuple[int, dict[str, str | None]] | None:
-    """For `sh -c SCRIPT`, `su … -c SCRIPT` (after wrappers): the index of SCRIPT and the
-    variables a wrapper sets."""
+    """For `sh -c SCRIPT`, `su … -c SCRIPT`, `scl enable COLLECTION... SCRIPT` (after wrappers):
+    the index of SCRIPT and the variables a wrapper sets."""
     wrapped = _wrapped_shell(words)
     if wrapped is None:
         return None
@@ -598,6 +680,8 @@ def _script_argument(words: Sequence[Word]) -> tuple[int, dict[str, str | None]]
         for k in range(i + 1, len(texts) - 1):
             if texts[k] in ("-c", "--command"):
                 return k + 1, variables
+    if name == "scl" and i + 3 < len(texts) and texts[i + 1] == "enable":
+        return len(texts) - 1, variables  # bash -c runs it
     return None
 
 

@@ -1,6 +1,6 @@
 """Wrapper commands that run another command (sudo, env, exec, nice, timeout, xargs, find -exec,
-conda run, ...): one grammar for the shell stage, which looks for `sh -c` behind them, and the
-invocation stage, which looks for pip behind them."""
+conda run, pyenv exec, scl enable, ...): one grammar for the shell stage, which looks for `sh -c`
+behind them, and the invocation stage, which looks for pip behind them."""
 
 from __future__ import annotations
 
@@ -13,10 +13,15 @@ if TYPE_CHECKING:
     from .shell import Word
 
 SIMPLE_EXPANSION = re.compile(r'"?\$(?:\{(\w+)(?::?-([^}"$]*))?\}|(\w+))"?')
+_CMD_VARIABLE = re.compile(r'"?%(\w+)%"?')  # cmd's `%PYTHON%`, written alone as a word
 
 
 def static_value(word: Word, variables: Mapping[str, str | None]) -> str | None:
-    """The word's value when it is static or a single known variable (`$PIP`, `${PY:-python3}`)."""
+    """The word's value when it is static or a single known variable (`$PIP`, `${PY:-python3}`,
+    `%PYTHON%`)."""
+    cmd_variable = _CMD_VARIABLE.fullmatch(word.raw)
+    if cmd_variable is not None:
+        return variables.get(cmd_variable.group(1)) or None
     if word.text is not None:
         return word.text
     match = SIMPLE_EXPANSION.fullmatch(word.raw)
@@ -215,11 +220,26 @@ def _conda_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted:
     return _skip_options(words, run + 1, _CONDA_VALUE_OPTIONS)
 
 
-def _project_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
-    """pipenv and poetry: `run`, and the `--` that may follow it."""
-    if index + 1 >= len(words) or words[index + 1].text != "run":
-        return index
-    return index + 3 if index + 2 < len(words) and words[index + 2].text == "--" else index + 2
+def _runs_after(subcommand: str) -> _Handler:
+    """`TOOL SUBCOMMAND [--] COMMAND` (pipenv run, poetry run, pyenv exec); with any other
+    subcommand TOOL is the program."""
+
+    def handler(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+        if index + 1 >= len(words) or words[index + 1].text != subcommand:
+            return index
+        return index + 3 if index + 2 < len(words) and words[index + 2].text == "--" else index + 2
+
+    return handler
+
+
+def _scl(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """`scl enable COLLECTION... -- COMMAND`. Without `--`, scl runs its last argument as a
+    shell script, which the shell stage reads as it reads `sh -c`: scl is the program here."""
+    if index + 1 < len(words) and words[index + 1].text == "enable":
+        for k in range(index + 2, len(words)):
+            if words[k].text == "--":
+                return k + 1
+    return index
 
 
 def _uv_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
@@ -245,9 +265,12 @@ _WRAPPERS: dict[str, _Handler] = {
     "conda": _conda_run,
     "mamba": _conda_run,
     "micromamba": _conda_run,
-    "pipenv": _project_run,
-    "poetry": _project_run,
+    "pipenv": _runs_after("run"),
+    "poetry": _runs_after("run"),
+    "pyenv": _runs_after("exec"),
+    "scl": _scl,
     "uv": _uv_run,
+    "&": _with_options(frozenset()),  # PowerShell's call operator (a separator in the other shells)
 }
 
 

@@ -123,7 +123,7 @@ WHEEL_DOWNLOAD = "pip wheel / pip download (DL3042 checks install only)"
 BY_PATH = "pip or python by path (/opt/venv/bin/pip ...)"
 FROM_VARIABLE = 'program from a variable ("$PIP", ${PYTHON_VER} -m pip)'
 WRAPPER = "behind a wrapper (sudo, env, xargs, find -exec ...)"
-SH_C = "inside an `sh -c` / `bash -c` script"
+SH_C = "inside an `sh -c` / `bash -c` / `scl enable NAME` script"
 OPTIONS_FIRST = "options between pip and its subcommand (python -m pip -q install)"
 REVIEWED_SHAPES = {UNPARSABLE, UV, WHEEL_DOWNLOAD, BY_PATH, FROM_VARIABLE, WRAPPER, SH_C, OPTIONS_FIRST}
 
@@ -173,7 +173,7 @@ def pipfix_only_shape(call: Call, hadolint_parses_file: bool) -> str:
         return BY_PATH
     if _WRAPPER_BEFORE.search(call.before):
         return WRAPPER
-    if re.search(r"""-c\s+["'][^"']*$""", call.before):
+    if re.search(r"""(?:-c|\bscl\s+enable(?:\s+[\w.-]+)+)\s+["'][^"']*$""", call.before):
         return SH_C
     if re.match(r"\S+\s+(?:-\S+\s+)*-m\s*pip\s+-", call.after) or re.match(r"pip\S*\s+-", call.after):
         return OPTIONS_FIRST

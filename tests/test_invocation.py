@@ -190,6 +190,15 @@ WRAPPER_CASES = [
     ("pipenv install", None),
     ("poetry run pip install x", pip()),
     ("uv run", None),
+    ("pyenv exec pip install x", pip()),
+    ("pyenv exec python -m pip install x", pip("python")),
+    ("pyenv exec -- pip3 install x", pip("pip3")),
+    ("pyenv install 3.12", None),
+    ("scl enable rh-python38 -- pip install x", pip()),
+    ("scl enable rh-python38 -- python3 -m pip install x", pip("python3")),
+    ("%PYTHON% -m pip install x", pip("%PYTHON%")),
+    ('"%PYTHON%" -m pip install x', pip('"%PYTHON%"')),
+    ("%PYTHON% setup.py install", None),
 ]
 
 UV_CASES = [

@@ -325,6 +325,23 @@ def test_assignments_are_not_words() -> None:
             [["echo", None, None], ["pip", "install", "y"], ["pip", "install", "z"]],
             id="process-and-backtick-substitution",
         ),
+        pytest.param(
+            "scl enable rh-python38 'pip install x'",
+            [["scl", "enable", "rh-python38", "pip install x"], ["pip", "install", "x"]],
+            id="scl-enable",
+        ),
+        pytest.param(
+            'sudo scl enable devtoolset-9 rh-python38 "pip install x"',
+            [["sudo", "scl", "enable", "devtoolset-9", "rh-python38", "pip install x"], ["pip", "install", "x"]],
+            id="scl-enable-two-collections-behind-sudo",
+        ),
+        pytest.param(
+            "scl enable rh-python38 -- bash -c 'pip install x'",
+            [["scl", "enable", "rh-python38", "--", "bash", "-c", "pip install x"], ["pip", "install", "x"]],
+            id="scl-enable-double-dash-runs-a-command",
+        ),
+        pytest.param("scl enable 'pip install x'", [["scl", "enable", "pip install x"]], id="scl-without-collection"),
+        pytest.param("scl --list 'pip install x'", [["scl", "--list", "pip install x"]], id="scl-list"),
     ],
 )
 def test_nested_scripts(script: str, expected: list[list[str | None]]) -> None:
@@ -405,6 +422,21 @@ def test_exports_inside_a_nested_script_stay_there() -> None:
         pytest.param("export K=1; unset K; pip install x", {}, id="unset"),
         pytest.param("export K=1; export -n K; pip install x", {}, id="export-n"),
         pytest.param("pip install x; export K=1", {}, id="later-export"),
+        pytest.param("(export K=1); pip install x", {}, id="subshell"),
+        pytest.param("(export K=1; (export L=2)); pip install x", {}, id="nested-subshells"),
+        pytest.param("export K=1; (export -n K; unset K); pip install x", {"K": "1"}, id="unexport-in-subshell"),
+        pytest.param("export K=1; (export K=2); pip install x", {"K": "1"}, id="reexport-in-subshell"),
+        pytest.param("echo $(export K=1) `export L=1`; pip install x", {}, id="command-substitutions"),
+        pytest.param("cat <(export K=1); pip install x", {}, id="process-substitution"),
+        pytest.param("export K=1 | cat; pip install x", {}, id="pipeline"),
+        pytest.param("{ export K=1; }; pip install x", {"K": "1"}, id="brace-group-is-no-subshell"),
+        pytest.param("if true; then export K=1; fi; pip install x", {"K": "1"}, id="if-is-no-subshell"),
+        pytest.param("f() { export K=1; }; pip install x", {}, id="function-never-called"),
+        pytest.param("f() { export K=1; }; f; pip install x", {"K": "1"}, id="function-called"),
+        pytest.param("function f { export K=1; } && f && pip install x", {"K": "1"}, id="function-keyword"),
+        pytest.param("export K=1; f() { unset K; }; f; pip install x", {}, id="function-unsets"),
+        pytest.param("f() { export K=1; }; (f); pip install x", {}, id="function-called-in-a-subshell"),
+        pytest.param("(export K=1; pip install x)", {"K": "1"}, id="inside-the-subshell"),
     ],
 )
 def test_exported(script: str, exported: dict[str, str | None]) -> None:

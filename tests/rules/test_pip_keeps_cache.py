@@ -432,6 +432,67 @@ FIX_CASES = [
         dockerfile(F, "ARG PIP_NO_CACHE_DIR", "RUN PIP_NO_CACHE_DIR=1 pip install x"),
         id="an ARG without a value sets nothing",
     ),
+    pytest.param(
+        dockerfile(
+            F,
+            "RUN (export PIP_NO_CACHE_DIR=1) && echo $(export PIP_NO_CACHE_DIR=1) \\",
+            "    && f() { export PIP_NO_CACHE_DIR=1; } && pip install x",
+        ),
+        dockerfile(
+            F,
+            "RUN (export PIP_NO_CACHE_DIR=1) && echo $(export PIP_NO_CACHE_DIR=1) \\",
+            "    && f() { export PIP_NO_CACHE_DIR=1; } && pip install --no-cache-dir x",
+        ),
+        dockerfile(
+            F,
+            "RUN (export PIP_NO_CACHE_DIR=1) && echo $(export PIP_NO_CACHE_DIR=1) \\",
+            "    && f() { export PIP_NO_CACHE_DIR=1; } && PIP_NO_CACHE_DIR=1 pip install x",
+        ),
+        id="an export in a subshell, a substitution or a function never called does not reach a later call",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pyenv exec pip install x && pyenv exec python -m pip install y"),
+        dockerfile(
+            F, "RUN pyenv exec pip install --no-cache-dir x && pyenv exec python -m pip install --no-cache-dir y"
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 pyenv exec pip install x && PIP_NO_CACHE_DIR=1 pyenv exec python -m pip install y",
+        ),
+        id="pyenv exec",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN scl enable rh-python38 'pip install x' && scl enable rh-python38 -- pip install y"),
+        dockerfile(
+            F,
+            "RUN scl enable rh-python38 'pip install --no-cache-dir x' && scl enable rh-python38 -- pip install --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            "RUN scl enable rh-python38 'PIP_NO_CACHE_DIR=1 pip install x' && PIP_NO_CACHE_DIR=1 scl enable rh-python38 -- pip install y",
+        ),
+        id="scl enable: its script is run like sh -c, after -- its command",
+    ),
+    pytest.param(
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN %PYTHON% -m pip install x"),
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN %PYTHON% -m pip install --no-cache-dir x"),
+        dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN %PYTHON% -m pip install --no-cache-dir x"),
+        id="cmd SHELL, a variable as the interpreter",
+    ),
+    pytest.param(
+        dockerfile(F, 'SHELL ["powershell", "-Command"]', "RUN & python -m pip install x; & pip install y"),
+        dockerfile(
+            F,
+            'SHELL ["powershell", "-Command"]',
+            "RUN & python -m pip install --no-cache-dir x; & pip install --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            'SHELL ["powershell", "-Command"]',
+            "RUN & python -m pip install --no-cache-dir x; & pip install --no-cache-dir y",
+        ),
+        id="PowerShell's call operator",
+    ),
 ]
 
 NOOP_CASES = [
@@ -525,6 +586,18 @@ NOOP_CASES = [
     pytest.param(dockerfile(F, "# hadolint ignore=DL3008,DL3042", "RUN pip install x"), id="hadolint ignore in a list"),
     pytest.param(dockerfile("# hadolint global ignore=DL3042", F, "RUN pip install x"), id="hadolint global ignore"),
     pytest.param(dockerfile(F, "RUN command -v pip && which pip"), id="command -v is a lookup"),
+    pytest.param(
+        dockerfile(F, "RUN f() { export PIP_NO_CACHE_DIR=1; } && f && pip install x"),
+        id="an export in a function reaches the calls after the function's call",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN { export PIP_NO_CACHE_DIR=1; } && if true; then pip install x; fi"),
+        id="a brace group is no subshell",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN (export PIP_NO_CACHE_DIR=1; pip install x)"), id="an export inside the same subshell"
+    ),
+    pytest.param(dockerfile(F, "RUN pyenv install 3.12 && pyenv global 3.12"), id="pyenv without exec"),
 ]
 
 
