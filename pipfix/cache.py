@@ -18,6 +18,13 @@ NO_CACHE_VARIABLE = {"pip": "PIP_NO_CACHE_DIR", "uv": "UV_NO_CACHE"}
 CACHE_DIR_VARIABLE = {"pip": "PIP_CACHE_DIR", "uv": "UV_CACHE_DIR"}
 
 
+class Reuse(NamedTuple):
+    """How a later command of the RUN needs a call's cache (see reuse.py)."""
+
+    by: str  # that command, as a message shows it
+    links: bool  # a uv call in symlink mode links into the cache (else the command reads it)
+
+
 class CacheUse(NamedTuple):
     invocation: PipInvocation
     context: RunContext
@@ -25,6 +32,7 @@ class CacheUse(NamedTuple):
     off: bool  # the command line or a variable already turns the cache off (or pip aborts)
     directory: str | None  # where the cache would go; None when unknown
     mount: str | None  # the cache or tmpfs mount target that holds `directory`, if any
+    reuse: Reuse | None = None  # a later command of the RUN needs the cache
 
 
 def cache_use(invocation: PipInvocation, context: RunContext) -> CacheUse:

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
-from .cache import cache_use
+from .cache import CacheUse, cache_use
 from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .invocation import find_invocation
 from .memory import MEMORY
 from .pragmas import ALL_CODES, PragmaWarning, Suppressions, suppressions
+from .reuse import reuses
 from .rules import CALL_RULES, SETTING_RULES, Violation
 from .settings import DEFAULT_SETTINGS, Settings
 from .shell import commands, setting_words
@@ -158,18 +159,22 @@ def _shifted(violation: Violation, shift: int) -> Violation:
 def _found_violations(
     instruction: Instruction, context: RunContext, text: str, settings: Settings
 ) -> Iterator[Violation]:
-    for command in commands(instruction, text, context.dialect, context.env):
+    run_commands = tuple(commands(instruction, text, context.dialect, context.env))
+    uses: list[tuple[int, CacheUse]] = []  # with the position of the call's command
+    for position, command in enumerate(run_commands):
         for word in setting_words(command):
             name, _, value = (word.text or "").partition("=")
             for rule in SETTING_RULES:
                 if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
                     yield violation
         invocation = find_invocation(command, {**command.exported, **command.assignments})
-        if invocation is None:
-            continue
-        use = cache_use(invocation, context)
+        if invocation is not None:
+            uses.append((position, cache_use(invocation, context)))
+    if not uses:
+        return
+    for (_, use), reuse in zip(uses, reuses(uses, run_commands, context.home), strict=True):
         for rule in CALL_RULES:
-            if violation := rule.check(use, settings.strategy):
+            if violation := rule.check(use if reuse is None else use._replace(reuse=reuse), settings.strategy):
                 yield violation
 
 

@@ -10,25 +10,27 @@ flagged, written to tmp_path. hadolint reports DL3042 on the first line of the R
 2. After the fix hadolint reports no DL3042, with the same exceptions.
 
    On the corpus as of this writing: 919 files linted, 63 hadolint cannot parse (DL1000), 530
-   flagged with DL3042 on 944 RUN lines; pipfix fixes a PIP001 call on 930 of them. The 14 others:
+   flagged with DL3042 on 944 RUN lines; pipfix fixes a PIP001 call on 928 of them. The 16 others:
    9 `--no-cache` (hadolint wrong), 4 cache mount at an ARG-set ${PIP_CACHE_DIR} (hadolint wrong),
-   1 cache mount at /root/.cache (hadolint wrong). After the fix: 16 DL3042, the same 14 plus 2
-   RUNs whose other call has `--no-cache` (hadolint wrong).
+   1 cache mount at /root/.cache (hadolint wrong), 2 RUNs that copy wheels out of pip's cache
+   after installing (reported without a fix). After the fix: 18 DL3042, the same 16 plus 2 RUNs
+   whose other call has `--no-cache` (hadolint wrong).
 3. The reverse, calls pipfix fixes on instructions hadolint does not flag, is expected
    (hadolint matches only a literal first word `pip…` or `python… -m pip install`, only
    `install`, has no uv rule, and gives up on files it cannot parse). Each such call must fall in
    one of the reviewed shapes of `pipfix_only_shape`, or be listed in PIPFIX_BUG. The counts by
    shape are printed (-s / -rP). On the corpus as of this writing:
 
-       61 calls on 51 RUNs:
+       61 calls on 52 RUNs:
        uv pip / uv sync (no uv rule in hadolint)                20   pipfix right
        pip wheel / pip download (DL3042 checks install only)    12   pipfix right
-       hadolint cannot parse the file (DL1000: a whitespace-     9   pipfix right
-         only line in a continuation, Jinja templates, heredocs)
        program from a variable ("$PIP", ${PYTHON_VER} -m pip,   10   pipfix right
          python$PYTHON_VERSION, $CONDA_ENV_DIR/userenv/bin/pip)
+       hadolint cannot parse the file (DL1000: a whitespace-     6   pipfix right
+         only line in a continuation, Jinja templates, heredocs)
        pip or python by path (/opt/venv/bin/pip ...)             6   pipfix right
-       behind a wrapper (find ... -exec pip3 install {} ;)       4   pipfix right
+       behind a wrapper (find ... -exec pip3 install {} ;)       5   pipfix right
+       in an `scl enable python27 '...'` script                  2   pipfix right
 
 4. Independently of hadolint: no fixed uv call is in symlink link mode, unless listed in PIPFIX_BUG.
 
@@ -83,6 +85,11 @@ MOUNT_AT_ROOT_CACHE = (
     "`--mount=type=cache,target=/root/.cache` holds /root/.cache/pip (the RUN runs as root): the cache is "
     "outside the image; hadolint accepts only mount targets that contain `.cache/pip`"
 )
+CACHE_READ_LATER = (
+    "the RUN copies wheels out of pip's cache after its installs (`cp /root/.cache/pip/wheels/*/…whl "
+    "/tmp/built_wheels/`): with `--no-cache-dir` there would be none to copy. pipfix reports these calls "
+    "without a fix; hadolint wants the flag"
+)
 
 HADOLINT_WRONG = {
     # repo2docker test fixtures, zero-to-jupyterhub, aws deep-learning-containers, oss-fuzz, vimagick
@@ -103,6 +110,9 @@ HADOLINT_WRONG = {
     "89a9cd787a9444a5:23": MOUNT_AT_PIP_CACHE_DIR,
     "89a9cd787a9444a5:61": MOUNT_AT_PIP_CACHE_DIR,
     "375b0fc99fa42621:15": MOUNT_AT_ROOT_CACHE,
+    # NVIDIA NeMo images (a PyTorch build stage that keeps the transformer-engine wheel it built)
+    "1e4325d7723e4bc4:61": CACHE_READ_LATER,
+    "aac12d6f0e54ba6a:54": CACHE_READ_LATER,
 }
 
 # --- where pipfix is wrong (hadolint is right, or pipfix fixes what it must not): the lead fixes

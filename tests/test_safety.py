@@ -638,6 +638,10 @@ LINE = 60_000  # BuildKit refuses longer lines
         pytest.param("FROM a\n# pipfix: ignore=A" + " " * LINE + "!\nRUN pip install x\n", id="pragmas._PIPFIX"),
         pytest.param("FROM a\n# hadolint ignore=A" + " " * LINE + "!\nRUN pip install x\n", id="pragmas._HADOLINT"),
         pytest.param("FROM a\nRUN uv pip install -" + "n" * LINE + "1 x\n", id="invocation: uv's -n in a cluster"),
+        pytest.param("FROM a\nRUN pip install x && ls " + "/a" * (LINE // 2) + "\n", id="reuse: a deep path"),
+        pytest.param(
+            "FROM a\nRUN pip install x && ls " + ".cache/pip" * (LINE // 10) + "-\n", id="reuse._DEFAULT_CACHE"
+        ),
     ],
 )
 def test_regular_expressions_on_their_worst_inputs(text):
@@ -660,6 +664,27 @@ def test_regular_expressions_on_their_worst_inputs(text):
 )
 def test_inputs_that_are_still_quadratic(text):
     assert finishes_within(3, text)
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        pytest.param("PIP_CACHE_DIR=/c/{i} pip install x && ls /c/{i}/w/{i} && ", id="calls each read after them"),
+        pytest.param("(export K{i}=1; pip install x; (export L{i}=1)) && ", id="exports in subshells"),
+        pytest.param("f{i}() {{ export K{i}=1; }} && f{i} && ", id="functions that export"),
+    ],
+)
+def test_one_run_is_linear_in_its_commands(unit):
+    def seconds(copies: int) -> float:
+        text = "FROM a\nRUN " + "\\\n  ".join(unit.format(i=i) for i in range(copies)) + "true\n"
+        started = time.perf_counter()
+        pipfix.engine.fix(text)
+        return time.perf_counter() - started
+
+    pipfix.engine.forget()
+    seconds(100)  # warm up
+    small, large = min(seconds(500) for _ in range(2)), min(seconds(2000) for _ in range(2))
+    assert large < 10 * small + 0.5, (small, large)  # 4x the input; quadratic would be 16x
 
 
 def test_deep_command_substitution_across_continuations_is_linear():

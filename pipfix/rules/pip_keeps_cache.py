@@ -14,6 +14,9 @@ gigabytes nobody uses again.
 ## Fixed
     RUN pip install --no-cache-dir -r requirements.txt
 (or `RUN PIP_NO_CACHE_DIR=1 pip install -r requirements.txt` with `--strategy env`)
+
+A RUN that reads pip's cache after the call (`cp -r ~/.cache/pip/wheels /wheels`, `pip cache
+list`) is reported without a fix: it needs the cache.
 """
 
 from __future__ import annotations
@@ -34,4 +37,7 @@ def check(use: CacheUse, strategy: Strategy) -> Violation | None:
     if invocation.tool != TOOL or use.off or use.mount is not None:
         return None
     message = f"`pip {invocation.subcommand.text}` keeps its download cache in the image layer"
+    if use.reuse is not None:
+        message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
+        return Violation(CODE, message, invocation.program.start, None)
     return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))

@@ -9,7 +9,9 @@ uv keeps every downloaded and built distribution in `~/.cache/uv`; in an image l
 dead weight. uv reads `UV_NO_CACHE` as a real boolean: `UV_NO_CACHE=false` keeps the cache.
 
 Calls in uv's symlink link mode (`--link-mode symlink`, `UV_LINK_MODE=symlink`) are left alone:
-their environment links into the cache, and uv refuses `--no-cache` there.
+their environment links into the cache, and uv refuses `--no-cache` there. So are the uv calls
+before them in the same RUN, which fill the cache they link into. A RUN that reads uv's cache
+after the call (`cp -r ~/.cache/uv/wheels-v5 /w`) is reported without a fix.
 
 ## Example
     RUN uv pip install --system -r requirements.txt
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from ..cache import CacheUse
 from ..fixes import cache_off_edit
+from ..reuse import links_into_cache
 from ..settings import Strategy
 from .violation import Violation
 
@@ -34,19 +37,14 @@ TOOL = "uv"
 
 def check(use: CacheUse, strategy: Strategy) -> Violation | None:
     invocation = use.invocation
-    if invocation.tool != TOOL or use.off or use.mount is not None or _links_into_cache(use):
+    if invocation.tool != TOOL or use.off or use.mount is not None or links_into_cache(use):
         return None
+    if use.reuse is not None and use.reuse.links:
+        return None  # the cache it fills is the one a later call links into
     words = invocation.arguments[: invocation.arguments.index(invocation.subcommand) + 1]
     command = " ".join(word.text or word.raw for word in words)
     message = f"`uv {command}` keeps its download cache in the image layer"
+    if use.reuse is not None:
+        message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
+        return Violation(CODE, message, invocation.program.start, None)
     return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))
-
-
-def _links_into_cache(use: CacheUse) -> bool:
-    words = [word.text for word in use.invocation.arguments]
-    for position, word in enumerate(words):
-        if word == "--link-mode=symlink" or (
-            word == "--link-mode" and words[position + 1 : position + 2] == ["symlink"]
-        ):
-            return True
-    return use.env.get("UV_LINK_MODE") == "symlink"

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipfix import Strategy
+from pipfix import Settings, Strategy, fix
+from pipfix.rules.pip_keeps_cache import CODE
 from tests.helpers import assert_fix, dockerfile
 
 F = "FROM python:3.12"
@@ -493,6 +494,36 @@ FIX_CASES = [
         ),
         id="PowerShell's call operator",
     ),
+    pytest.param(
+        dockerfile(F, "RUN pip install x && rm -rf ~/.cache/pip && pip cache purge"),
+        dockerfile(F, "RUN pip install --no-cache-dir x && rm -rf ~/.cache/pip && pip cache purge"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install x && rm -rf ~/.cache/pip && pip cache purge"),
+        id="a later clean-up of the cache is no read of it",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN ls /root/.cache/pip; pip install x && pip install --cache-dir /root/.cache/pip y"),
+        dockerfile(
+            F,
+            "RUN ls /root/.cache/pip; pip install --no-cache-dir x && pip install --cache-dir /root/.cache/pip --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            "RUN ls /root/.cache/pip; PIP_NO_CACHE_DIR=1 pip install x && pip install --cache-dir /root/.cache/pip --no-cache-dir y",
+        ),
+        id="a read before the call, and a later call's own --cache-dir, are no reads after it",
+    ),
+    pytest.param(
+        dockerfile(F, "USER app", "RUN pip install --user x && cp -r /root/.cache/pip/wheels /w"),
+        dockerfile(F, "USER app", "RUN pip install --no-cache-dir --user x && cp -r /root/.cache/pip/wheels /w"),
+        dockerfile(F, "USER app", "RUN PIP_NO_CACHE_DIR=1 pip install --user x && cp -r /root/.cache/pip/wheels /w"),
+        id="a later read of another user's cache",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install x && cp -r ~/.cache/pip/wheels /w", "RUN pip install y"),
+        dockerfile(F, "RUN pip install x && cp -r ~/.cache/pip/wheels /w", "RUN pip install --no-cache-dir y"),
+        dockerfile(F, "RUN pip install x && cp -r ~/.cache/pip/wheels /w", "RUN PIP_NO_CACHE_DIR=1 pip install y"),
+        id="a read of the cache keeps its own RUN's calls only",
+    ),
 ]
 
 NOOP_CASES = [
@@ -615,3 +646,59 @@ def test_fix_env(before, after_flag, after_env):
 @pytest.mark.parametrize("strategy", list(Strategy))
 def test_unchanged(before, strategy):
     assert_fix(before, before, strategy)
+
+
+# A RUN that reads pip's cache after a call needs the cache: the call is reported, not fixed.
+# Rows: (before, how the message shows the command that reads it).
+READ_LATER_CASES = [
+    pytest.param(
+        dockerfile(F, "RUN pip wheel x && cp /root/.cache/pip/wheels/*/x*.whl /wheels/"),
+        "cp /root/.cache/pip/wheels/*/x*.whl",
+        id="cp out of the cache",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install x \\", "  && find ~/.cache/pip -name '*.whl' -exec cp {} /w \\;"),
+        "find ~/.cache/pip",
+        id="find in the cache under ~",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN pip install x && du -sh "$HOME/.cache/pip"'),
+        'du -sh "$HOME/.cache/pip"',
+        id="$HOME",
+    ),
+    pytest.param(dockerfile(F, "RUN pip install x && pip cache list"), "pip cache list", id="pip cache list"),
+    pytest.param(
+        dockerfile(F, "RUN pip install x && cp -r $(python -m pip cache dir)/wheels /w"),
+        "python -m pip cache dir",
+        id="pip cache dir in a substitution",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV PIP_CACHE_DIR=/wheels-cache", "RUN pip install x && tar -cf /w.tar /wheels-cache/wheels"),
+        "tar … /wheels-cache/wheels",
+        id="PIP_CACHE_DIR",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN pip install --cache-dir /c x && ls /c/wheels"),
+        "ls /c/wheels",
+        id="the --cache-dir of the call",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN pip install x && test -w "${PIP_CACHE_DIR}"'),
+        'test -w "${PIP_CACHE_DIR}"',
+        id="a test of PIP_CACHE_DIR",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN if true; then pip install x; else pip install y && sudo ls /root/.cache/pip; fi"),
+        "sudo ls /root/.cache/pip",
+        id="in another branch, behind sudo",
+    ),
+]
+
+
+@pytest.mark.parametrize(("before", "reader"), READ_LATER_CASES)
+@pytest.mark.parametrize("strategy", list(Strategy))
+def test_a_later_read_of_the_cache_is_reported_without_a_fix(before, reader, strategy):
+    assert_fix(before, before, strategy)
+    findings = fix(before, Settings(strategy=strategy)).findings
+    assert findings and all(f.code == CODE and f.fix is None for f in findings)
+    assert all(f"; not fixed: `{reader}` reads the cache later in this RUN" in f.message for f in findings)

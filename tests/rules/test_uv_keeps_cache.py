@@ -9,7 +9,7 @@ where pip's variable would lose to the command line.
 
 import pytest
 
-from pipfix import Strategy
+from pipfix import Settings, Strategy, fix
 from tests.helpers import assert_fix, dockerfile
 
 F = "FROM python:3.12"
@@ -243,6 +243,24 @@ FIX_CASES = [
         dockerfile(F, "ENV UV_NO_CACHE=1", "RUN env -u UV_NO_CACHE uv sync --no-cache"),
         id="env -u drops the ENV, and would drop a prefix too",
     ),
+    pytest.param(
+        dockerfile(F, "RUN uv pip install x && UV_CACHE_DIR=/other uv pip install --link-mode symlink y"),
+        dockerfile(F, "RUN uv pip install --no-cache x && UV_CACHE_DIR=/other uv pip install --link-mode symlink y"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 uv pip install x && UV_CACHE_DIR=/other uv pip install --link-mode symlink y"),
+        id="a later call in symlink mode links into another cache",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv pip install --link-mode symlink y && uv pip install x"),
+        dockerfile(F, "RUN uv pip install --link-mode symlink y && uv pip install --no-cache x"),
+        dockerfile(F, "RUN uv pip install --link-mode symlink y && UV_NO_CACHE=1 uv pip install x"),
+        id="a call after the one in symlink mode",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv sync && uv cache clean && rm -rf /root/.cache/uv"),
+        dockerfile(F, "RUN uv sync --no-cache && uv cache clean && rm -rf /root/.cache/uv"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 uv sync && uv cache clean && rm -rf /root/.cache/uv"),
+        id="a later clean-up is no read of the cache",
+    ),
 ]
 
 NOOP_CASES = [
@@ -336,6 +354,18 @@ SYMLINK_MODE_CASES = [
     pytest.param(dockerfile(F, "RUN uv pip install --link-mode=symlink x"), id="--link-mode=symlink"),
     pytest.param(dockerfile(F, "RUN UV_LINK_MODE=symlink uv sync --locked"), id="inline UV_LINK_MODE"),
     pytest.param(dockerfile(F, "ENV UV_LINK_MODE=symlink", "RUN uv pip install --system x"), id="ENV UV_LINK_MODE"),
+    pytest.param(
+        dockerfile(F, "RUN uv pip install --system x && uv venv /v && uv pip install -p /v --link-mode symlink x"),
+        id="a call that warms the cache a later call in symlink mode links into",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv sync --locked \\", "  && UV_LINK_MODE=symlink uv sync --locked --project /b"),
+        id="a warm-up, then UV_LINK_MODE inline",
+    ),
+    pytest.param(
+        dockerfile(F, "ENV UV_CACHE_DIR=/uv", "RUN uv sync && export UV_LINK_MODE=symlink && uv sync --project /b"),
+        id="a warm-up, then an exported UV_LINK_MODE, one UV_CACHE_DIR",
+    ),
 ]
 
 
@@ -350,3 +380,14 @@ def test_symlink_link_mode_needs_the_cache(before, strategy):
 def test_other_link_modes_are_fixed():
     before = dockerfile(F, "RUN uv sync --link-mode copy")
     assert_fix(before, dockerfile(F, "RUN uv sync --no-cache --link-mode copy"), Strategy.FLAG)
+
+
+def test_a_later_read_of_the_cache_is_reported_without_a_fix():
+    before = dockerfile(F, "RUN uv pip install --system x && cp -r /root/.cache/uv/wheels-v5 /wheels")
+    for strategy in Strategy:
+        assert_fix(before, before, strategy)
+        (finding,) = fix(before, Settings(strategy=strategy)).findings
+        assert (finding.code, finding.fix) == ("PIP002", None)
+        assert finding.message.endswith(
+            "; not fixed: `cp -r /root/.cache/uv/wheels-v5` reads the cache later in this RUN"
+        )
