@@ -117,7 +117,7 @@ def _named(word: Word, home: str | None) -> Iterator[str]:
             yield f"{tool}:"
     path = _resolved(value, home)
     if path is not None:
-        path = posixpath.normpath(path)
+        path = "/" + posixpath.normpath(path).lstrip("/")  # normpath keeps a leading "//"
         while path != "/":
             yield path
             path = posixpath.dirname(path)

@@ -666,6 +666,11 @@ READ_LATER_CASES = [
         'du -sh "$HOME/.cache/pip"',
         id="$HOME",
     ),
+    pytest.param(
+        dockerfile(F, "RUN pip install x && ls //root/./.cache/pip/"),
+        "ls //root/./.cache/pip/",
+        id="a path written otherwise",
+    ),
     pytest.param(dockerfile(F, "RUN pip install x && pip cache list"), "pip cache list", id="pip cache list"),
     pytest.param(
         dockerfile(F, "RUN pip install x && cp -r $(python -m pip cache dir)/wheels /w"),
