@@ -5,6 +5,7 @@ from __future__ import annotations
 from .cache import NO_CACHE_VARIABLE, CacheUse
 from .edits import Edit
 from .settings import Strategy
+from .wrappers import expands_in_cmd
 
 NO_CACHE_FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}
 
@@ -25,10 +26,12 @@ def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
 
 def _prefix_reaches(use: CacheUse) -> bool:
     """A `VAR=1 ` prefix reaches the call: no sudo, `env -i` or `time` in between, a POSIX
-    shell, and no pip --cache-dir on the command line (which beats pip's variable)."""
+    shell (no word that only cmd expands, `%PYTHON%`: a Windows image's default shell), and no
+    pip --cache-dir on the command line (which beats pip's variable)."""
     invocation = use.invocation
     return (
         use.context.dialect == "posix"
+        and not any(expands_in_cmd(word) for word in invocation.command.words)
         and not invocation.command.exec_form
         and invocation.env_reachable
         and invocation.env_prefixable

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .shell import Command, Word
-from .wrappers import SIMPLE_EXPANSION, Wrapping, program_name, static_value, unwrap
+from .wrappers import Wrapping, program_name, static_value, unwrap, variable_name
 
 PIP_SUBCOMMANDS = frozenset({"install", "download", "wheel"})
 UV_PIP_SUBCOMMANDS = frozenset({"install", "sync", "compile"})
@@ -33,6 +33,7 @@ _PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 _PYTHON_NAME = re.compile(r"(python|pypy)(\d+(\.\d+)*)?[dmu]?|py")
 _PIP_VARIABLE = re.compile(r"PIP\d*(\.\d+)?(_?(CMD|BIN|EXE|EXECUTABLE|COMMAND|PATH))?", re.IGNORECASE)
 _PYTHON_NO_VALUE_FLAGS = frozenset("bBdEiIOPqRsSuvx")
+_VARIABLE_VERSION = re.compile(r"-(?:%\w+%|\$\w+|\$\{\w+\})")  # the py launcher's version: -%V%, -$V, -${V}
 
 
 class PipInvocation(NamedTuple):
@@ -57,8 +58,8 @@ def _may_be_pip(word: Word, variables: Mapping[str, str | None]) -> bool:
 
 
 def _is_pip_variable(word: Word) -> bool:
-    match = SIMPLE_EXPANSION.fullmatch(word.raw)
-    return match is not None and bool(_PIP_VARIABLE.fullmatch(match.group(1) or match.group(3)))
+    name = variable_name(word)
+    return name is not None and bool(_PIP_VARIABLE.fullmatch(name))
 
 
 def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) -> PipInvocation | None:
@@ -84,6 +85,9 @@ def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) 
 def _python_module_pip(words: tuple[Word, ...], index: int, variables) -> int | None:
     """Index of the first word after `-m pip` when the interpreter options lead to it."""
     while index < len(words):
+        if _VARIABLE_VERSION.fullmatch(words[index].raw):  # py -%V%
+            index += 1
+            continue
         value = static_value(words[index], variables)
         if value is None or not value.startswith("-") or value == "-":
             return None

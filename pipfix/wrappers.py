@@ -14,6 +14,21 @@ if TYPE_CHECKING:
 
 SIMPLE_EXPANSION = re.compile(r'"?\$(?:\{(\w+)(?::?-([^}"$]*))?\}|(\w+))"?')
 _CMD_VARIABLE = re.compile(r'"?%(\w+)%"?')  # cmd's `%PYTHON%`, written alone as a word
+_CMD_EXPANSION = re.compile(r"%[A-Za-z_]\w*%")  # not `%20b%` of a URL
+
+
+def variable_name(word: Word) -> str | None:
+    """The variable a word is, written alone: `$PIP`, `"${PIP:-pip3}"`, cmd's `%PIP%`."""
+    match = SIMPLE_EXPANSION.fullmatch(word.raw)
+    if match is not None:
+        return match.group(1) or match.group(3)
+    match = _CMD_VARIABLE.fullmatch(word.raw)
+    return None if match is None else match.group(1)
+
+
+def expands_in_cmd(word: Word) -> bool:
+    """The word holds a `%NAME%` that only cmd expands (a POSIX shell keeps it as it is)."""
+    return "%" in word.raw and _CMD_EXPANSION.search(word.raw) is not None
 
 
 def static_value(word: Word, variables: Mapping[str, str | None]) -> str | None:

@@ -199,6 +199,14 @@ WRAPPER_CASES = [
     ("%PYTHON% -m pip install x", pip("%PYTHON%")),
     ('"%PYTHON%" -m pip install x', pip('"%PYTHON%"')),
     ("%PYTHON% setup.py install", None),
+    ("%PIP% install x", pip("%PIP%")),
+    ('"%PIP3%" install x', pip('"%PIP3%"')),
+    ("%VENV% install x", None),
+    ("py -%PY_VERSION% -m pip install x", pip("py")),
+    ("py -${V} -m pip install x", pip("py")),
+    ("py -$V -m pip download x", pip("py", "download")),
+    ("py -%V% setup.py install", None),
+    ("py -${V}x -m pip install x", None),
 ]
 
 UV_CASES = [

@@ -475,6 +475,24 @@ FIX_CASES = [
         id="scl enable: its script is run like sh -c, after -- its command",
     ),
     pytest.param(
+        dockerfile(F, "RUN %PYTHON% -m pip install x && py -%V% -m pip install y && %PIP% install z"),
+        dockerfile(
+            F,
+            "RUN %PYTHON% -m pip install --no-cache-dir x && py -%V% -m pip install --no-cache-dir y && %PIP% install --no-cache-dir z",
+        ),
+        dockerfile(
+            F,
+            "RUN %PYTHON% -m pip install --no-cache-dir x && py -%V% -m pip install --no-cache-dir y && %PIP% install --no-cache-dir z",
+        ),
+        id="cmd's variables without a SHELL (a Windows image's default shell is cmd): the flag, never a prefix",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN py -${PYTHON_VERSION} -m pip install git+https://h/a%20b%20c"),
+        dockerfile(F, "RUN py -${PYTHON_VERSION} -m pip install --no-cache-dir git+https://h/a%20b%20c"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 py -${PYTHON_VERSION} -m pip install git+https://h/a%20b%20c"),
+        id="the py launcher with a variable version; a URL's %20 is no cmd variable",
+    ),
+    pytest.param(
         dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN %PYTHON% -m pip install x"),
         dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN %PYTHON% -m pip install --no-cache-dir x"),
         dockerfile(F, 'SHELL ["cmd", "/S", "/C"]', "RUN %PYTHON% -m pip install --no-cache-dir x"),
