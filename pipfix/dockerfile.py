@@ -150,7 +150,7 @@ def _resumed(lines: list[str]) -> tuple[str, dict[str, str], list[Comment], list
     that differs from it (with the comments and directives above them) are taken as they are;
     the last line of the last scan is left out of the comparison, as an instruction that ended
     there may have ended only because the text did."""
-    nothing = ("\\", {}, [], [], 0)
+    nothing: tuple[str, dict[str, str], list[Comment], list[Instruction], int] = ("\\", {}, [], [], 0)
     last_scan = MEMORY.last_scan
     if last_scan is None:
         return nothing
@@ -317,6 +317,8 @@ def _instruction(
 ) -> tuple[Instruction, int]:
     """The instruction whose joined pieces end on line `last_index`; also returns the index of
     its last line, after the heredoc bodies."""
+    line_starts: tuple[int, ...]
+    file_starts: tuple[int, ...]
     if len(pieces) == 1:
         file_start, line = pieces[0]
         line_starts, file_starts = (0,), (file_start,)
@@ -327,12 +329,12 @@ def _instruction(
         command = _command(line, 0, len(line), escape)
         MEMORY.keep_line(line, escape, command)
     onbuild = command.inner is not None
-    node = command.inner if onbuild else command
+    node = command if command.inner is None else command.inner
     keyword, _, flag_words, args_start, args_end, exec_form, _ = node
-    heredocs = ()
+    heredocs: tuple[Heredoc, ...] = ()
     if keyword in _HEREDOC_KEYWORDS and not exec_form and "<<" in line:
         heredocs, last_index = _read_heredocs(line, node, lines, starts, last_index)
-    flags = ()
+    flags: tuple[Flag, ...] = ()
     if flag_words:
         flags = tuple(_flag(word, start, end, line_starts, file_starts) for word, start, end in flag_words)
     if len(file_starts) == 1:  # one run: a file offset is a position in the line plus a shift
@@ -435,12 +437,13 @@ def _command(line: str, start: int, end: int, escape: str) -> _Command:
 def _flags(line: str, position: int, end: int) -> tuple[list[tuple[str, int, int]], int]:
     """BuildKit's extractBuilderFlags: the `--name[=value]` words (quotes and backslashes
     processed) with their spans, and where the arguments start."""
-    flags = []
+    flags: list[tuple[str, int, int]] = []
     while True:
         if simple := _SIMPLE_FLAG.match(line, position, end):
             word, start, position = simple[1], simple.start(1), simple.end()
         else:
-            position = _BYTE_GAP.match(line, position, end).end()
+            gap = _BYTE_GAP.match(line, position, end)  # it matches the empty string too
+            position = gap.end() if gap else position
             if not line.startswith("--", position, end):
                 return flags, position
             start = position
@@ -615,7 +618,7 @@ class _ShellLexer:
         text = self.text
         saved, self.raw_escapes = self.raw_escapes, raw_escapes
         try:
-            result = []
+            result: list[str] = []
             words = _Words()
             while self.position < len(text):
                 start = self.position

@@ -97,7 +97,7 @@ def _python_module_pip(words: tuple[Word, ...], index: int, variables) -> int | 
         for position, flag in enumerate(value[1:], 1):
             if flag in _PYTHON_NO_VALUE_FLAGS:
                 continue
-            rest = value[position + 1 :]
+            rest: str | None = value[position + 1 :]
             if flag in "WX":
                 if not rest:
                     index += 1

@@ -76,7 +76,7 @@ def process_file(
     snapshots: list[Snapshot] = []
 
     def read() -> str:
-        snapshots.append(read_snapshot(path, max_size))
+        snapshots.append(read_snapshot(Path(path), max_size))
         return snapshots[0].text
 
     fixed = fix_source(read, settings)
@@ -84,7 +84,7 @@ def process_file(
         return Outcome(path, Status.FAILED, error=fixed)
     if fixed.changed and mode is Mode.WRITE:
         try:
-            write_atomically(path, fixed.text, snapshots[0])
+            write_atomically(Path(path), fixed.text, snapshots[0])
         except PipfixError as error:
             return Outcome(path, Status.FAILED, error=str(error))
         except OSError as error:

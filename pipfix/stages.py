@@ -128,7 +128,7 @@ def _cache_mounts(instruction: Instruction, env: Mapping[str, str]) -> tuple[str
     for flag in instruction.flags:
         if flag.name != "mount" or not flag.value:
             continue
-        options = dict(part.split("=", 1) if "=" in part else (part, "") for part in _csv(flag.value))
+        options = {name: value for name, _, value in (part.partition("=") for part in _csv(flag.value))}
         target = options.get("target") or options.get("dst") or options.get("destination")
         if options.get("type") in ("cache", "tmpfs") and target:
             targets.append(posixpath.normpath(_expand(target, env)))
