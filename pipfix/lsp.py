@@ -12,14 +12,25 @@
   workspace/didChangeConfiguration (as is, or under a "pipfix" key), over the project's
   configuration file (pyproject.toml [tool.pipfix], pipfix.toml, .pipfix.toml), found from the
   document's directory (from the workspace root for untitled documents);
+- the documents' texts are exactly the editor's: full sync (the whole text on every change),
+  and changes with a range (from clients that send them anyway) applied with the
+  specification's line breaks (LF, CRLF, CR), never str.splitlines(), which also breaks lines
+  at a form feed, a vertical tab, U+001C-U+001E, U+0085, U+2028 and U+2029;
+- a carriage return inside a line (a lone CR) ends a line for the specification but not for
+  Neovim or Emacs, so nothing after the first one is sent (no diagnostics, no edits; one
+  diagnostic on its line says so); the command line fixes such a file;
 - a document the engine cannot fix gives no edits and no diagnostics; the reason goes to the
-  client's log (window/logMessage). The server never crashes on a document.
+  client's log (window/logMessage). A configuration file (or client setting) that cannot be used
+  is shown to the user (window/showMessage), once until it changes; the documents it governs
+  get no edits meanwhile, as the command line refuses to run with it. The server never crashes
+  on a document.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +51,12 @@ SOURCE = "pipfix"
 FIX_ALL = "source.fixAll.pipfix"
 CHANGE_DELAY = 0.05  # seconds without a new change before a changed document's diagnostics
 
+LONE_CR_MESSAGE = (
+    "this line holds a carriage return (CR) that does not end it: editors count the lines after it "
+    "differently, so pipfix shows and fixes nothing after it here; `pipfix --write` fixes the file"
+)
+_LONE_CR = re.compile(r"\r(?!\n)")
+
 logger = logging.getLogger(__name__)
 
 
@@ -51,21 +68,52 @@ class ClientSettings:
     ignore: frozenset[str] = frozenset()
 
 
+@dataclass
+class Document:
+    """An open document as the editor has it."""
+
+    text: str
+    version: int | None
+
+
 @dataclass(frozen=True)
 class Analysis:
     text: str
-    settings: Settings
-    result: Result | None  # None: the engine could not fix the document
+    settings: Settings | None  # None: the configuration cannot be used (shown to the user)
+    result: Result | None  # None: the engine could not fix the document, or no settings
     index: LspIndex
     encoding: str  # of LSP positions, as negotiated at initialize
+    lone_cr: int | None  # the offset of the first CR not followed by LF: nothing is sent after it
+
+    def sendable(self, offset: int) -> bool:
+        """Whether a position at `offset` means the same line in every editor: it is not after
+        a lone CR (right before one is fine)."""
+        return self.lone_cr is None or offset <= self.lone_cr
+
+
+def apply_change(text: str, change: types.TextDocumentContentChangeEvent, encoding: str) -> str:
+    """The text after one didChange content change, its range read with the specification's
+    line breaks (LspIndex)."""
+    if not isinstance(change, types.TextDocumentContentChangePartial):
+        return change.text
+    index = LspIndex(text)
+    start = index.offset(change.range.start.line, change.range.start.character, encoding)
+    end = index.offset(change.range.end.line, change.range.end.character, encoding)
+    return text[:start] + change.text + text[max(start, end) :]
 
 
 class PipfixServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("pipfix", __version__)
+        # Full sync: the editor sends its whole text on every change, so the server's copy cannot
+        # drift from it whatever characters it holds or however the editor counts lines. A
+        # client that sends ranges anyway gets them applied with the specification's line breaks
+        # (apply_change): pygls's own copy would not be right (str.splitlines), so it is unused.
+        super().__init__("pipfix", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.client_settings = ClientSettings()
+        self.documents: dict[str, Document] = {}
         self._analyses: dict[str, Analysis] = {}
         self._pending: dict[str, asyncio.TimerHandle] = {}  # uri -> its delayed publication
+        self._shown_problems: dict[Path | None, str] = {}  # search start -> configuration problem shown
 
     # --- settings --------------------------------------------------------------------------
 
@@ -82,17 +130,18 @@ class PipfixServer(LanguageServer):
             try:
                 strategy = None if raw["strategy"] is None else Strategy(str(raw["strategy"]).lower())
             except ValueError:
-                self.log(f"pipfix: unknown strategy {raw['strategy']!r} (flag or env)", types.MessageType.Warning)
+                self.show(f"pipfix: unknown strategy {raw['strategy']!r} (flag or env)", types.MessageType.Warning)
         if "ignore" in raw:
             value = raw["ignore"]
             try:
                 ignore = parse_codes([value] if isinstance(value, str) else list(value or []))
             except (TypeError, ValueError):
-                self.log(f"pipfix: bad ignore setting {value!r}", types.MessageType.Warning)
+                self.show(f"pipfix: bad ignore setting {value!r}", types.MessageType.Warning)
         self.client_settings = ClientSettings(strategy, ignore)
         self._analyses.clear()
 
-    def settings_for(self, uri: str) -> Settings:
+    def settings_for(self, uri: str) -> Settings | None:
+        """The settings for the document; None when its configuration file cannot be used."""
         path = to_fs_path(uri) if uri.startswith("file:") else None
         start: Path | None = Path(path).parent if path else None
         if start is None:
@@ -105,29 +154,60 @@ class PipfixServer(LanguageServer):
                 if found is not None:
                     config = load_config(found)
             except (ConfigError, OSError) as error:
-                self.log(f"pipfix: {error}", types.MessageType.Warning)
+                self.configuration_problem(start, f"pipfix: {error} (no fixes until it is corrected)")
+                return None
+        self.configuration_problem(start, None)
         overrides = Overrides(strategy=self.client_settings.strategy, ignore=self.client_settings.ignore)
         return resolve(overrides, config).settings
 
-    # --- analysis --------------------------------------------------------------------------
+    def configuration_problem(self, start: Path | None, message: str | None) -> None:
+        """Show the user a configuration problem (`message`; None: there is none now) of the
+        documents whose search starts at `start`, once until it changes."""
+        if message is None:
+            self._shown_problems.pop(start, None)
+        elif self._shown_problems.get(start) != message:
+            self._shown_problems[start] = message
+            self.show(message, types.MessageType.Error)
+
+    # --- documents and analysis ------------------------------------------------------------
+
+    def open_document(self, item: types.TextDocumentItem) -> None:
+        self.documents[item.uri] = Document(item.text, item.version)
+
+    def change_document(self, params: types.DidChangeTextDocumentParams) -> None:
+        document = self.documents.get(params.text_document.uri)
+        if document is None:
+            self.log(f"pipfix: a change to {params.text_document.uri}, which is not open", types.MessageType.Warning)
+            return
+        for change in params.content_changes:
+            document.text = apply_change(document.text, change, self.encoding)
+        document.version = params.text_document.version
+
+    def close_document(self, uri: str) -> None:
+        self.cancel_publication(uri)
+        self.documents.pop(uri, None)
+        self._analyses.pop(uri, None)
 
     def analyze(self, uri: str) -> Analysis | None:
-        try:
-            document = self.workspace.get_text_document(uri)
-            text = document.source
-        except Exception as error:  # e.g. a file: URI for a document that was never opened
-            self.log(f"pipfix: cannot read {uri}: {error}", types.MessageType.Warning)
+        document = self.documents.get(uri)
+        if document is None:
+            self.log(f"pipfix: cannot read {uri}: it is not open", types.MessageType.Warning)
             return None
+        text = document.text
         settings = self.settings_for(uri)
         cached = self._analyses.get(uri)
         if cached is not None and cached.text == text and cached.settings == settings:
             return cached
-        try:
-            result: Result | None = fix(text, settings)
-        except Exception as error:  # CannotFix, InternalError, or a bug: never crash
-            self.log(f"pipfix: cannot fix {uri}: {error}", types.MessageType.Warning)
-            result = None
-        analysis = Analysis(text, settings, result, LspIndex(text), self.encoding)
+        result: Result | None = None
+        if settings is not None:
+            try:
+                result = fix(text, settings)
+            except Exception as error:  # CannotFix, InternalError, or a bug: never crash
+                self.log(f"pipfix: cannot fix {uri}: {error}", types.MessageType.Warning)
+        lone_cr = _LONE_CR.search(text)
+        analysis = Analysis(
+            text, settings, result, LspIndex(text), self.encoding, None if lone_cr is None else lone_cr.start()
+        )
         self._analyses[uri] = analysis
         return analysis
 
@@ -154,10 +234,15 @@ class PipfixServer(LanguageServer):
         end = word_end(analysis.text, finding.offset)
         return types.Range(start=self.position(analysis, finding.offset), end=self.position(analysis, end))
 
-    def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
+    def findings(self, analysis: Analysis) -> list[Finding]:
+        """The findings whose positions can be sent (see Analysis.sendable)."""
         if analysis.result is None:
             return []
-        return [
+        return [finding for finding in analysis.result.findings if analysis.sendable(finding.offset)]
+
+    def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
+        findings = self.findings(analysis)
+        diagnostics = [
             types.Diagnostic(
                 range=self.finding_range(analysis, finding),
                 message=finding.message,
@@ -167,8 +252,22 @@ class PipfixServer(LanguageServer):
                 code=finding.code,
                 source=SOURCE,
             )
-            for finding in analysis.result.findings
+            for finding in findings
         ]
+        if analysis.result is not None and len(findings) < len(analysis.result.findings):
+            diagnostics.append(self.lone_cr_diagnostic(analysis))
+        return diagnostics
+
+    def lone_cr_diagnostic(self, analysis: Analysis) -> types.Diagnostic:
+        """On the first lone CR's line, from its start to the CR (the same in every editor)."""
+        assert analysis.lone_cr is not None
+        end = self.position(analysis, analysis.lone_cr)
+        return types.Diagnostic(
+            range=types.Range(start=types.Position(line=end.line, character=0), end=end),
+            message=LONE_CR_MESSAGE,
+            severity=types.DiagnosticSeverity.Warning,
+            source=SOURCE,
+        )
 
     def publish_later(self, uri: str) -> None:
         """Publish the diagnostics of `uri` once no change has come for CHANGE_DELAY."""
@@ -182,34 +281,66 @@ class PipfixServer(LanguageServer):
 
     def publish(self, uri: str) -> None:
         self.cancel_publication(uri)
-        if uri not in self.workspace.text_documents:
+        document = self.documents.get(uri)
+        if document is None:
             return  # closed meanwhile
         analysis = self.analyze(uri)
         diagnostics = [] if analysis is None else self.diagnostics(analysis)
-        try:
-            version = self.workspace.get_text_document(uri).version
-        except Exception:
-            version = None
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
         )
+
+    def text_edit(self, analysis: Analysis, offset: int, text: str) -> types.TextEdit:
+        position = self.position(analysis, offset)
+        return types.TextEdit(range=types.Range(start=position, end=position), new_text=text)
 
     def text_edits(self, analysis: Analysis, offsets: range | None = None) -> list[types.TextEdit]:
         """The engine's insertions (those at offsets in `offsets`, when given) as TextEdits."""
         if analysis.result is None:
             return []
-        edits = []
-        for edit in analysis.result.edits:
-            if offsets is not None and edit.offset not in offsets:
+        return [
+            self.text_edit(analysis, edit.offset, edit.text)
+            for edit in analysis.result.edits
+            if (offsets is None or edit.offset in offsets) and analysis.sendable(edit.offset)
+        ]
+
+    def quick_fixes(self, uri: str, analysis: Analysis, params: types.CodeActionParams) -> list[types.CodeAction]:
+        """One per fixable finding on the lines of the range (Neovim 0.7 sends the cursor as an
+        empty range, anywhere on the line) or among the diagnostics the client sent."""
+        sent = [d for d in params.context.diagnostics if d.source == SOURCE]
+        actions = []
+        for finding in self.findings(analysis):
+            if finding.fix is None or not analysis.sendable(finding.fix.offset):
                 continue
-            position = self.position(analysis, edit.offset)
-            edits.append(types.TextEdit(range=types.Range(start=position, end=position), new_text=edit.text))
-        return edits
+            diagnostic_range = self.finding_range(analysis, finding)
+            matching = [d for d in sent if d.code == finding.code and d.range == diagnostic_range]
+            on_the_lines = params.range.start.line <= diagnostic_range.start.line <= params.range.end.line
+            if not (on_the_lines or matching):
+                continue
+            edit = self.text_edit(analysis, finding.fix.offset, finding.fix.text)
+            actions.append(
+                types.CodeAction(
+                    title=f"pipfix: insert {finding.fix.text.strip()!r} ({finding.code})",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=matching or None,
+                    is_preferred=True,
+                    edit=types.WorkspaceEdit(changes={uri: [edit]}),
+                )
+            )
+        return actions
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         logger.info(message)
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # no client connected (yet)
+            pass
+
+    def show(self, message: str, kind: types.MessageType) -> None:
+        """A message the user sees (window/showMessage), also in the client's log."""
+        self.log(message, kind)
+        try:
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
         except Exception:  # no client connected (yet)
             pass
 
@@ -231,27 +362,28 @@ def build_server() -> PipfixServer:
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: PipfixServer, params: types.DidChangeConfigurationParams) -> None:
         ls.update_settings(params.settings)
-        for uri in list(ls.workspace.text_documents):
+        for uri in list(ls.documents):
             ls.publish(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: PipfixServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.open_document(params.text_document)
         ls.publish(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: PipfixServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.change_document(params)
         ls.publish_later(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: PipfixServer, params: types.DidSaveTextDocumentParams) -> None:
         ls._analyses.clear()  # a saved configuration file may change every document's settings
-        for uri in list(ls.workspace.text_documents):
+        for uri in list(ls.documents):
             ls.publish(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: PipfixServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.cancel_publication(params.text_document.uri)
-        ls._analyses.pop(params.text_document.uri, None)
+        ls.close_document(params.text_document.uri)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
@@ -282,28 +414,7 @@ def build_server() -> PipfixServer:
         only = params.context.only
         actions: list[types.CodeAction] = []
         if _kind_wanted(types.CodeActionKind.QuickFix, only):
-            start = ls.offset(analysis, params.range.start)
-            end = ls.offset(analysis, params.range.end)
-            sent = [d for d in params.context.diagnostics if d.source == SOURCE]
-            for finding in analysis.result.findings:
-                if finding.fix is None:
-                    continue
-                finding_end = word_end(analysis.text, finding.offset)
-                if finding_end < start or finding.offset > end:
-                    continue
-                diagnostic_range = ls.finding_range(analysis, finding)
-                matching = [d for d in sent if d.code == finding.code and d.range == diagnostic_range]
-                position = ls.position(analysis, finding.fix.offset)
-                edit = types.TextEdit(range=types.Range(start=position, end=position), new_text=finding.fix.text)
-                actions.append(
-                    types.CodeAction(
-                        title=f"pipfix: insert {finding.fix.text.strip()!r} ({finding.code})",
-                        kind=types.CodeActionKind.QuickFix,
-                        diagnostics=matching or None,
-                        is_preferred=True,
-                        edit=types.WorkspaceEdit(changes={uri: [edit]}),
-                    )
-                )
+            actions += ls.quick_fixes(uri, analysis, params)
         if _kind_wanted(FIX_ALL, only):
             edits = ls.text_edits(analysis)
             if edits:
@@ -322,4 +433,6 @@ def build_server() -> PipfixServer:
 def serve() -> None:
     """Run the server on stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="pipfix lsp: %(message)s")
+    # pygls complains of every change with a range under full sync; the server applies it.
+    logging.getLogger("pygls.workspace.text_document").setLevel(logging.CRITICAL)
     build_server().start_io()
