@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .config import Config, ConfigError, Overrides, find_config, load_config, resolve
 from .console import ColorChoice, Console, Mode, Output, Status, Verbosity, use_color
 from .discovery import Filters, Gitignore, common_directory, discover, excluded
+from .errors import os_error_reason
 from .files import MAX_SIZE, decode_source
 from .render import FileReport, OutputFormat, render
 from .render.text import FindingCounts, findings_lines, fix_line, statistics, summary, unfixable_line
@@ -104,7 +105,7 @@ def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
     try:
         stream = output_file.open("wb") if output_file is not None else None
     except OSError as error:
-        console.error(f"cannot write {output_file}: {error.strerror or error}")
+        console.error(f"cannot write {output_file}: {os_error_reason(error)}")
         return EXIT_ERROR
     silent = invocation.verbosity is Verbosity.SILENT
     document_out = reading_stdin and invocation.mode is not Mode.CHECK  # the text, even if silent
@@ -168,8 +169,11 @@ class Run:
         discovery = discover(paths, filters)
         for skipped in discovery.skipped:
             self.console.detail(f"skipped {skipped.path}: {skipped.reason}")
-        text_format = self.output_format is OutputFormat.TEXT
         statuses: list[Status] = []
+        for unsearchable in discovery.errors:
+            self.console.error(f"cannot fix {unsearchable.path}: {unsearchable.reason}")
+            statuses.append(Status.FAILED)
+        text_format = self.output_format is OutputFormat.TEXT
         reports: list[FileReport] = []
         failed_check = False
         for done, outcome in enumerate(self.outcomes(discovery.files, jobs), 1):

@@ -9,6 +9,7 @@ holding `.git`); in one directory `.pipfix.toml` wins over `pipfix.toml` over `p
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .discovery import DEFAULT_EXCLUDE
-from .errors import PipfixError
+from .errors import PipfixError, os_error_reason
 from .settings import DEFAULT_SETTINGS, Settings, Strategy
 
 CONFIG_NAMES = (".pipfix.toml", "pipfix.toml", "pyproject.toml")
@@ -51,11 +52,22 @@ def find_config(start: Path) -> Path | None:
     while True:
         for name in CONFIG_NAMES:
             candidate = directory / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_pipfix_table(candidate)):
+            if _is_file(candidate) and (name != "pyproject.toml" or _has_pipfix_table(candidate)):
                 return candidate
-        if (directory / ".git").exists() or directory.parent == directory:
+        if os.path.exists(directory / ".git") or directory.parent == directory:
             return None
         directory = directory.parent
+
+
+def _is_file(path: Path) -> bool:
+    """Whether `path` is a file. One that cannot be looked at (a directory without search
+    permission) is an error: a configuration pipfix cannot see is not taken as missing."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as error:
+        raise ConfigError(f"{path}: {os_error_reason(error)}") from None
 
 
 def _has_pipfix_table(pyproject: Path) -> bool:
@@ -107,7 +119,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
                 return known[1]
             document = tomllib.load(file)
     except OSError as error:
-        raise ConfigError(f"{path}: {error.strerror or error}") from None
+        raise ConfigError(f"{path}: {os_error_reason(error)}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     _documents[path] = (version, document)

@@ -16,6 +16,8 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import os_error_reason
+
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
@@ -128,6 +130,7 @@ class Skipped:
 class Discovery:
     files: list[str] = field(default_factory=list)  # sorted, each once
     skipped: list[Skipped] = field(default_factory=list)
+    errors: list[Skipped] = field(default_factory=list)  # directories that could not be searched
 
 
 def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
@@ -139,7 +142,8 @@ def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
     gitignore = Gitignore()
     files: list[str] = []
     for path in paths:
-        if path.is_dir():
+        # os.path.isdir: a path pipfix may not look at is taken as a file, which reading reports
+        if os.path.isdir(path):
             search_filters = filters
             if reason := excluded(path, True, filters, gitignore):
                 if filters.force_exclude:
@@ -147,7 +151,7 @@ def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
                     continue
                 # Named, so searched: its contents are matched relative to it, not through it.
                 search_filters = replace(filters, root=Path(os.path.abspath(path)), respect_gitignore=False)
-            files += _search(str(path), search_filters, gitignore, found.skipped)
+            files += _search(str(path), search_filters, gitignore, found)
         elif filters.force_exclude and (reason := excluded(path, False, filters, gitignore)):
             found.skipped.append(Skipped(str(path), reason))
         else:
@@ -156,11 +160,17 @@ def discover(paths: Iterable[Path], filters: Filters) -> Discovery:
     return found
 
 
-def _search(top: str, filters: Filters, gitignore: Gitignore, skipped: list[Skipped]) -> list[str]:
+def _search(top: str, filters: Filters, gitignore: Gitignore, discovery: Discovery) -> list[str]:
     found = []
+    skipped = discovery.skipped
     # What Path(root, name) writes: the entries of "." without a leading "./".
     shown_from = len(os.curdir + os.sep) if top == os.curdir else 0
-    for root, dirnames, filenames in os.walk(top):
+
+    def unsearchable(error: OSError) -> None:
+        shown = str(error.filename)[shown_from:] if error.filename != top else top
+        discovery.errors.append(Skipped(shown, os_error_reason(error)))
+
+    for root, dirnames, filenames in os.walk(top, onerror=unsearchable):
         kept = []
         # abspath(root/name) is abspath(root)/name: a name from a listing is never . or ..
         absolute_root = os.path.abspath(root)
@@ -302,5 +312,5 @@ class Gitignore:
 
 def common_directory(paths: Sequence[Path]) -> Path:
     """The deepest directory that holds every path (a directory path holds itself)."""
-    directories = [os.path.abspath(path if path.is_dir() else path.parent or ".") for path in paths]
+    directories = [os.path.abspath(path if os.path.isdir(path) else path.parent or ".") for path in paths]
     return Path(os.path.commonpath(directories)) if directories else Path.cwd()

@@ -11,3 +11,10 @@ class CannotFix(PipfixError):
 
 class InternalError(PipfixError):
     """The fix failed its own self-check: a bug in pipfix. The file is left untouched."""
+
+
+def os_error_reason(error: OSError) -> str:
+    """An operating system error as pipfix words a reason: the system's message with a lower-case
+    first letter (`permission denied`, `no such file or directory`)."""
+    reason = error.strerror or str(error)
+    return reason[:1].lower() + reason[1:]

@@ -10,19 +10,26 @@ The guarantees (README, "Safety"):
 - Only regular files are read, and none larger than MAX_SIZE (4 MiB). A FIFO is opened without
   blocking and refused, so it never hangs a run; a directory or a device is refused too.
 - A write replaces the whole file at once: a temporary file in the same directory (hidden,
-  `.NAME.*.pipfix`, never matched as a Dockerfile), written, flushed and fsynced, given the
-  file's permission bits, then renamed over the file with `os.replace`. A reader sees the old
-  file or the new one, never a mix. A symbolic link is followed: its target is fixed and the
-  link stays a link.
+  `.NAME.*.pipfix`, never matched as a Dockerfile), written, given the file's owner, group,
+  permission bits and extended attributes (ACLs included), fsynced, then renamed over the file
+  with `os.replace`. A reader sees the old file or the new one, never a mix; a crash leaves
+  one of the two (and at worst the temporary file). A symbolic link is followed: its target is
+  fixed and the link stays a link.
 - Just before the replace, the file is checked against what was read (size, mtime, inode): if
   it changed in between (an editor saved it), nothing is written and the file is reported.
 - A file without write permission is not written (the rename could replace it, but its owner
   made it read-only).
-- Where the rename cannot work (a directory pipfix may not create files in, a read-only
-  directory, a single-file bind mount that gives EBUSY or EXDEV), the file is rewritten in
-  place: its new size is reserved first (so a full disk fails before any byte is written), the
-  whole new content goes out from one prepared buffer, then it is fsynced. When even that is
-  not possible the file is reported and left alone.
+- Where a new file could not be the same file, the file is rewritten in place instead: a file
+  with several hard links (a rename would leave the other names with the old text), a file
+  whose owner, group or extended attributes pipfix may not give to a new file (another user's
+  file that you may write), a directory pipfix may not create files in, a single-file bind
+  mount that gives EBUSY or EXDEV. The text was verified first (the engine's self-check runs
+  before any write) and the file is checked against what was read on the open descriptor; its
+  new size is reserved (a full disk fails before any byte is written); only the bytes from the
+  first fix on are written, from one prepared buffer, then fsynced. This is not
+  atomic: a crash in the middle can leave the file with the fixed text up to some point and
+  old bytes after it (the part before the first fix is never rewritten). When even that is not
+  possible the file is reported and left alone.
 """
 
 from __future__ import annotations
@@ -125,12 +132,14 @@ def decode_source(data: bytes) -> str:
 
 def write_atomically(path: Path, text: str, snapshot: Snapshot | None = None) -> None:
     """Replace the file's content with `text`, encoded as UTF-8, so that a reader sees either the
-    old file or the new one, never a partial write. Keeps the file's permission bits; writes
-    through a symlink to its target. With `snapshot` (what was read), raises ChangedOnDisk and
-    writes nothing when the file no longer matches it.
+    old file or the new one, never a partial write. Keeps the file's owner, group, permission
+    bits and extended attributes; writes through a symlink to its target. With `snapshot` (what
+    was read), raises ChangedOnDisk and writes nothing when the file no longer matches it.
 
-    Falls back to rewrite_in_place when no temporary file can be made next to the file or the
-    rename fails (EBUSY/EXDEV: a bind-mounted single file)."""
+    Rewrites the file in place instead (rewrite_in_place) when a new file could not be the same
+    file: several hard links, an owner or attributes that cannot be given to a new file, no
+    temporary file possible next to it, a rename that fails (EBUSY/EXDEV: a bind-mounted single
+    file)."""
     data = text.encode("utf-8")
     target = Path(os.path.realpath(path))
     status = target.stat()
@@ -139,6 +148,9 @@ def write_atomically(path: Path, text: str, snapshot: Snapshot | None = None) ->
     if not os.access(target, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         # The rename would replace a file its owner made read-only: refuse, as an editor would.
         raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)")
+    if status.st_nlink > 1:
+        rewrite_in_place(target, data, snapshot)
+        return
     try:
         descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMPORARY_SUFFIX)
     except OSError as error:
@@ -151,7 +163,7 @@ def write_atomically(path: Path, text: str, snapshot: Snapshot | None = None) ->
             with os.fdopen(descriptor, "wb") as file:
                 file.write(data)
                 file.flush()
-                os.fchmod(file.fileno(), stat.S_IMODE(status.st_mode))
+                _copy_attributes(target, status, file.fileno())
                 os.fsync(file.fileno())
             # Last look: an editor may have saved while the temporary file was written.
             if snapshot is not None and not snapshot.matches(target.stat()):
@@ -160,6 +172,9 @@ def write_atomically(path: Path, text: str, snapshot: Snapshot | None = None) ->
         except BaseException:
             os.unlink(temporary)
             raise
+    except _AttributesNotKept:
+        rewrite_in_place(target, data, snapshot)
+        return
     except OSError as error:
         if error.errno not in (errno.EBUSY, errno.EXDEV):
             raise
@@ -168,10 +183,45 @@ def write_atomically(path: Path, text: str, snapshot: Snapshot | None = None) ->
     _fsync_directory(target.parent)
 
 
+class _AttributesNotKept(Exception):
+    """The new file cannot be given the file's owner, group or extended attributes."""
+
+
+def _copy_attributes(target: Path, status: os.stat_result, descriptor: int) -> None:
+    """Give the new file (open as `descriptor`) the owner, group, permission bits and extended
+    attributes (ACLs are some) of `target`, whose stat is `status`; raises _AttributesNotKept
+    when the system does not allow it (another user's file, an attribute only root may set)."""
+    new = os.fstat(descriptor)
+    if (new.st_uid, new.st_gid) != (status.st_uid, status.st_gid):
+        try:
+            os.fchown(descriptor, status.st_uid, status.st_gid)
+        except PermissionError:
+            raise _AttributesNotKept() from None
+    os.fchmod(descriptor, stat.S_IMODE(status.st_mode))  # after chown, which clears setuid bits
+    if not hasattr(os, "listxattr"):
+        return  # not Linux: no extended attributes to keep
+    try:
+        wanted = {name: os.getxattr(target, name) for name in os.listxattr(target)}
+        present = set(os.listxattr(descriptor))
+    except OSError as error:
+        if error.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
+            return  # a file system without them
+        raise
+    try:
+        for name in present - wanted.keys():  # e.g. a default ACL the directory gave the new file
+            os.removexattr(descriptor, name)
+        for name, value in wanted.items():
+            if name not in present or os.getxattr(descriptor, name) != value:
+                os.setxattr(descriptor, name, value)
+    except OSError:
+        raise _AttributesNotKept() from None
+
+
 def rewrite_in_place(target: Path, data: bytes, snapshot: Snapshot | None) -> None:
-    """The fallback: overwrite the file itself with `data`, from one prepared buffer. The
-    stale-file check runs on the open file; the new size is reserved before any byte is
-    written, so a full disk fails with the file untouched."""
+    """Overwrite the file itself with `data` (see the module's documentation): the stale-file
+    check runs on the open file, the new size is reserved before any byte is written (a full disk
+    fails with the file untouched), only the bytes from the first difference with what was read
+    are written."""
     descriptor = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
     try:
         status = os.fstat(descriptor)
@@ -185,14 +235,25 @@ def rewrite_in_place(target: Path, data: bytes, snapshot: Snapshot | None) -> No
             except OSError as error:
                 if error.errno not in (errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP):
                     raise
+        written = 0 if snapshot is None else _common_prefix_length(snapshot.text.encode("utf-8"), data)
         view = memoryview(data)
-        written = 0
         while written < len(data):
             written += os.pwrite(descriptor, view[written:], written)
         os.ftruncate(descriptor, len(data))
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def _common_prefix_length(old: bytes, new: bytes) -> int:
+    length = min(len(old), len(new))
+    same = 0
+    while same < length and old[same : same + 4096] == new[same : same + 4096]:
+        same += 4096
+    end = min(same + 4096, length)
+    while same < end and old[same] == new[same]:
+        same += 1
+    return min(same, length)
 
 
 def _fsync_directory(directory: Path) -> None:

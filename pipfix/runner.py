@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .console import Mode, Status
 from .engine import Finding, Result, fix
-from .errors import PipfixError
+from .errors import PipfixError, os_error_reason
 from .files import MAX_SIZE, Snapshot, read_snapshot, write_atomically
 from .pragmas import PragmaWarning
 from .rules import RULES
@@ -57,10 +57,6 @@ def fix_source(read: Callable[[], str], settings: Settings) -> Result | str:
         return os_error_reason(error)
     except Exception as error:  # a bug in pipfix: report it and go on with the other files
         return f"internal error, a bug in pipfix: {type(error).__name__}: {error}"
-
-
-def os_error_reason(error: OSError) -> str:
-    return error.strerror or str(error)
 
 
 def process_file(

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,53 @@ def write(path: Path, text: str | bytes) -> Path:
 
 def stderr_lines(process: subprocess.CompletedProcess[bytes]) -> list[str]:
     return process.stderr.decode().splitlines()
+
+
+NOBODY = 65534  # the uid and gid of `nobody` (and `nogroup`) on Debian and most Linux systems
+
+
+@pytest.fixture(scope="session")
+def unprivileged(tmp_path_factory):
+    """Run pipfix (`python -m pipfix ARGS` in `cwd`) as a user permission bits apply to: the
+    current user when it is not root, else `nobody` through setpriv (root ignores permission
+    bits). The package is copied where nobody can read it; the interpreter (the test venv's)
+    must be runnable by nobody, as .ci/run makes it, or the tests skip and say why."""
+    env = {**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv (util-linux): no unprivileged user to run as")
+        source = Path(tempfile.mkdtemp(prefix="pipfix-source-"))
+        shutil.copytree(SOURCE_ROOT / "pipfix", source / "pipfix", ignore=shutil.ignore_patterns("__pycache__"))
+        for root, _, filenames in os.walk(source):
+            os.chmod(root, 0o755)
+            for name in filenames:
+                os.chmod(os.path.join(root, name), 0o644)
+        env["PYTHONPATH"] = str(source)
+        prefix = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        probe = subprocess.run(
+            [*prefix, sys.executable, "-c", "import pipfix.cli, pipfix.engine, pathspec, tree_sitter_bash"],
+            capture_output=True,
+            cwd=source,
+            env=env,
+            timeout=60,
+        )
+        if probe.returncode != 0:
+            shutil.rmtree(source)
+            reason = (probe.stderr.decode(errors="replace").strip().splitlines() or ["?"])[-1]
+            pytest.skip(f"nobody cannot run {sys.executable} with pipfix ({reason}); .ci/run makes its venv readable")
+
+    def run_pipfix(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [*prefix, sys.executable, "-m", "pipfix", *args],
+            input=stdin,
+            capture_output=True,
+            cwd=cwd,
+            env=env,
+            timeout=120,
+        )
+
+    yield run_pipfix
+    if prefix:
+        shutil.rmtree(Path(env["PYTHONPATH"]))

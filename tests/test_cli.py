@@ -214,7 +214,7 @@ def test_an_error_wins_over_findings_in_check_mode(run, tmp_path):
     assert process.stdout.startswith(FLASK_FINDING)
     assert stderr_lines(process) == [
         "would fix Dockerfile",  # files are processed in sorted order
-        "error: cannot fix missing.Dockerfile: No such file or directory",
+        "error: cannot fix missing.Dockerfile: no such file or directory",
         "1 file would be fixed, 1 error; 1 finding, 1 fixable with pipfix --write",
     ]
 

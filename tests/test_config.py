@@ -205,7 +205,7 @@ def test_a_file_that_is_not_toml(run, repo):
 def test_a_missing_config_option_file(run, repo):
     process = run("--config", "missing.toml", cwd=repo)
     assert (process.returncode, process.stdout) == (2, b"")
-    assert stderr_lines(process) == ["error: missing.toml: No such file or directory"]
+    assert stderr_lines(process) == ["error: missing.toml: no such file or directory"]
 
 
 def test_a_changed_file_is_read_again(tmp_path):
