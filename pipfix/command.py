@@ -17,7 +17,7 @@ from .console import ColorChoice, Console, Mode, Output, Status, Verbosity, use_
 from .discovery import Filters, Gitignore, common_directory, discover, excluded
 from .errors import os_error_reason
 from .files import MAX_SIZE, decode_source
-from .render import FileReport, OutputFormat, render
+from .render import FileError, FileReport, OutputFormat, render
 from .render.text import FindingCounts, findings_lines, fix_line, statistics, summary, unfixable_line
 from .settings import Settings
 
@@ -170,8 +170,9 @@ class Run:
         for skipped in discovery.skipped:
             self.console.detail(f"skipped {skipped.path}: {skipped.reason}")
         statuses: list[Status] = []
-        for unsearchable in discovery.errors:
-            self.console.error(f"cannot fix {unsearchable.path}: {unsearchable.reason}")
+        errors = [FileError(unsearchable.path, unsearchable.reason) for unsearchable in discovery.errors]
+        for error in errors:
+            self.console.error(f"cannot fix {error.name}: {error.reason}")
             statuses.append(Status.FAILED)
         text_format = self.output_format is OutputFormat.TEXT
         reports: list[FileReport] = []
@@ -182,6 +183,7 @@ class Run:
             name = str(outcome.path)
             if outcome.error is not None:
                 self.console.error(f"cannot fix {name}: {outcome.error}")
+                errors.append(FileError(name, outcome.error))
                 continue
             failed_check = failed_check or outcome.fails_check
             if not text_format:
@@ -195,7 +197,7 @@ class Run:
         if self.statistics:
             self.output.write(statistics(self.counts, self.mode))
         elif not text_format:
-            self.output.write(render(self.output_format, reports))
+            self.output.write(render(self.output_format, reports, errors))
         self.console.info(summary(statuses, self.counts, self.mode))
         if Status.FAILED in statuses:
             return EXIT_ERROR

@@ -188,6 +188,93 @@ def test_sarif_uri_of_an_unusual_name(run, tmp_path):
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
 
 
+def test_sarif_reports_the_files_it_could_not_read_as_tool_notifications(run, tree):
+    write(tree / "bad.Dockerfile", b"FROM a\nRUN pip install caf\xe9\n")
+    process = run("--check", "--output-format", "sarif")
+    assert process.returncode == 2
+    log = json.loads(process.stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    [invocation] = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [notification] = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error"
+    assert notification["message"]["text"] == "cannot fix bad.Dockerfile: not valid UTF-8 at byte 26"
+    assert notification["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "bad.Dockerfile",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]} == {
+        "app/Dockerfile",
+        "twin.Dockerfile",
+    }
+
+
+def test_sarif_of_a_clean_run_has_a_successful_invocation(run, tree):
+    _, log = report(run, "sarif", "clean.Dockerfile")
+    assert log["runs"][0]["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
+    assert log["runs"][0]["results"] == []
+
+
+# --- paths for code scanning and GitLab: from the repository's root ---
+
+
+@pytest.fixture(params=["directory", "worktree file"])
+def repository(request, tmp_path) -> Path:
+    """A git repository (`.git` a directory, or the file of a worktree) with docker/Dockerfile."""
+    if request.param == "directory":
+        (tmp_path / ".git").mkdir()
+    else:
+        write(tmp_path / ".git", "gitdir: /elsewhere/.git/worktrees/x\n")
+    write(tmp_path / "docker" / "Dockerfile", TWIN)
+    write(tmp_path / "docker" / "sub" / "api.Dockerfile", TWIN)
+    return tmp_path
+
+
+def machine_reports(run, cwd: Path, *paths: str) -> dict[str, object]:
+    reports = {}
+    for output_format in ("sarif", "github", "gitlab"):
+        process = run("--check", "--output-format", output_format, *paths, cwd=cwd)
+        assert process.returncode == 1, process.stderr
+        reports[output_format] = process.stdout.decode() if output_format == "github" else json.loads(process.stdout)
+    return reports
+
+
+def reported_paths(reports: dict[str, object]) -> dict[str, set[str]]:
+    sarif = reports["sarif"]["runs"][0]  # type: ignore[index]
+    return {
+        "sarif": {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["results"]},
+        "github": {line.split("file=")[1].split(",")[0] for line in reports["github"].splitlines()},  # type: ignore[union-attr]
+        "gitlab": {issue["location"]["path"] for issue in reports["gitlab"]},  # type: ignore[union-attr]
+    }
+
+
+def test_paths_are_relative_to_the_repository_root_from_a_subdirectory(run, repository):
+    reports = machine_reports(run, repository / "docker", ".")
+    expected = {"docker/Dockerfile", "docker/sub/api.Dockerfile"}
+    assert reported_paths(reports) == {"sarif": expected, "github": expected, "gitlab": expected}
+    sarif = reports["sarif"]["runs"][0]  # type: ignore[index]
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(reports["sarif"])
+    assert sarif["originalUriBaseIds"] == {"%SRCROOT%": {"uri": repository.as_uri() + "/"}}
+    assert all(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%" for r in sarif["results"]
+    )
+    # the same paths and fingerprints as from the root
+    from_root = machine_reports(run, repository, "docker")
+    assert reported_paths(from_root) == reported_paths(reports)
+    assert [i["fingerprint"] for i in from_root["gitlab"]] == [i["fingerprint"] for i in reports["gitlab"]]  # type: ignore[union-attr]
+
+
+def test_a_file_outside_the_repository(run, repository, tmp_path_factory):
+    outside = write(tmp_path_factory.mktemp("outside") / "Dockerfile", TWIN)
+    reports = machine_reports(run, repository / "docker", str(outside))
+    assert reported_paths(reports) == {"sarif": {outside.as_uri()}, "github": {str(outside)}, "gitlab": {str(outside)}}
+    [location] = {
+        json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"])
+        for r in reports["sarif"]["runs"][0]["results"]  # type: ignore[index]
+    }
+    assert json.loads(location) == {"uri": outside.as_uri()}  # absolute: no base
+
+
 # --- github ---
 
 

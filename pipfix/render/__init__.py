@@ -36,6 +36,14 @@ class FileReport:
     result: Result
 
 
-def render(output_format: OutputFormat, reports: Sequence[FileReport]) -> str:
+@dataclass(frozen=True)
+class FileError:
+    name: str  # as in FileReport
+    reason: str  # why it could not be read, fixed or written (also on stderr)
+
+
+def render(output_format: OutputFormat, reports: Sequence[FileReport], errors: Sequence[FileError] = ()) -> str:
     module = importlib.import_module(f".{MACHINE_FORMATS[output_format]}", __name__)
+    if output_format is OutputFormat.SARIF:  # the one format with a place for the errors
+        return module.render(reports, errors)
     return module.render(reports)

@@ -1,5 +1,6 @@
 """The github format: workflow commands that annotate the files in GitHub Actions, escaped as
-the Actions toolkit (`@actions/core`, command.ts) escapes them."""
+the Actions toolkit (`@actions/core`, command.ts) escapes them. Paths are relative to the
+repository's root (locations.source_root), as GitHub matches them."""
 
 from __future__ import annotations
 
@@ -7,19 +8,21 @@ from collections.abc import Sequence
 
 from ..source import LineIndex
 from . import FileReport
-from .locations import finding_span
+from .locations import finding_span, root_path, source_root
 from .rule_docs import RULE_DOCS
 
 
 def render(reports: Sequence[FileReport]) -> str:
     lines = []
+    root = source_root()
     for report in reports:
+        path = root_path(report.name, root) or report.name
         text = report.result.source
         index = LineIndex(text)
         for finding in report.result.findings:
             span = finding_span(text, index, finding)
             properties = {
-                "file": report.name,
+                "file": path,
                 "line": span.line,
                 "col": span.column,
                 "endLine": span.end_line,

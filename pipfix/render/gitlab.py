@@ -1,4 +1,5 @@
-"""The gitlab format: a GitLab Code Quality report (Code Climate issues), one fingerprint each."""
+"""The gitlab format: a GitLab Code Quality report (Code Climate issues), one fingerprint each.
+Paths are relative to the repository's root (locations.source_root), as GitLab matches them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from ..source import LineIndex
 from . import FileReport
-from .locations import finding_span
+from .locations import finding_span, root_path, source_root
 from .rule_docs import RULE_DOCS
 
 SEVERITY = "minor"
@@ -19,14 +20,16 @@ SEVERITY = "minor"
 def render(reports: Sequence[FileReport]) -> str:
     issues: list[dict[str, Any]] = []
     occurrences: Counter[tuple[str, str, str]] = Counter()
+    root = source_root()
     for report in reports:
+        path = root_path(report.name, root) or report.name
         text = report.result.source
         index = LineIndex(text)
         lines = text.split("\n")
         for finding in report.result.findings:
             span = finding_span(text, index, finding)
             line_text = lines[span.line - 1].strip()
-            key = (report.name, finding.code, line_text)
+            key = (path, finding.code, line_text)
             occurrences[key] += 1
             issues.append(
                 {
@@ -37,7 +40,7 @@ def render(reports: Sequence[FileReport]) -> str:
                     "severity": SEVERITY,
                     "fingerprint": fingerprint(*key, occurrences[key]),
                     "location": {
-                        "path": report.name,
+                        "path": path,
                         "lines": {"begin": span.line, "end": span.end_line},
                     },
                 }
