@@ -20,6 +20,7 @@ from .config import Overrides
 from .console import ColorChoice, Mode, Verbosity
 from .files import MAX_SIZE
 from .render import OutputFormat
+from .render.text import ColumnUnit
 from .settings import Strategy
 
 if TYPE_CHECKING:
@@ -191,6 +192,14 @@ OPTIONS: tuple[Option, ...] = (
         choices=_values(OutputFormat),
         default=OutputFormat.TEXT.value,
     ),
+    Option(
+        ("--column-unit",),
+        "What the text format's COLUMN counts: character (the default), utf-16 (the code units "
+        "of LSP clients, VS Code, efm-langserver) or utf-8 (bytes, as Vim's quickfix).",
+        metavar="UNIT",
+        choices=_values(ColumnUnit),
+        default=ColumnUnit.CHARACTER.value,
+    ),
     Option(("-o", "--output-file"), "Write the data that would go to stdout to FILE.", metavar="FILE"),
     Option(
         ("-j", "--jobs"),
@@ -298,6 +307,11 @@ USAGE_RULES: tuple[tuple[Callable[[argparse.Namespace], bool], str, str], ...] =
     ),
     (lambda o: o.diff and _machine_format(o), "--diff", "only with the text output format"),
     (lambda o: o.statistics and _machine_format(o), "--statistics", "only with the text output format"),
+    (
+        lambda o: o.column_unit != ColumnUnit.CHARACTER.value and _machine_format(o),
+        "--column-unit",
+        "only with the text output format",
+    ),
     (lambda o: o.statistics and o.diff, "--statistics", "cannot be combined with --diff"),
     (
         lambda o: o.statistics and STDIN in o.paths and not o.check,
@@ -350,6 +364,7 @@ def invocation(options: argparse.Namespace) -> Invocation:
         diff=options.diff,
         show_fixes=options.show_fixes,
         statistics=options.statistics,
+        column_unit=ColumnUnit(options.column_unit),
         exit_non_zero_on_fix=options.exit_non_zero_on_fix,
         jobs=options.jobs,
         max_size=options.max_size,

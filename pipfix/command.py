@@ -18,7 +18,18 @@ from .discovery import Filters, Gitignore, common_directory, discover, excluded
 from .errors import os_error_reason
 from .files import MAX_SIZE, decode_source
 from .render import FileError, FileReport, OutputFormat, render
-from .render.text import FindingCounts, findings_lines, fix_line, statistics, summary, unfixable_line
+from .render.text import (
+    BY_CHARACTER,
+    Columns,
+    ColumnUnit,
+    FindingCounts,
+    columns_for,
+    findings_lines,
+    fix_line,
+    statistics,
+    summary,
+    unfixable_line,
+)
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -52,6 +63,7 @@ class Invocation:
     diff: bool = False
     show_fixes: bool = False
     statistics: bool = False
+    column_unit: ColumnUnit = ColumnUnit.CHARACTER
     exit_non_zero_on_fix: bool = False
     jobs: int | None = None
     max_size: int = MAX_SIZE  # bytes; 0: no limit
@@ -100,6 +112,7 @@ def execute(invocation: Invocation, stdin_data: bytes | None = None) -> int:
         invocation.max_size or None,
         invocation.show_fixes,
         invocation.statistics,
+        invocation.column_unit,
     )
     output_file = invocation.output_file
     try:
@@ -151,6 +164,7 @@ class Run:
         max_size: int | None = MAX_SIZE,
         show_fixes: bool = False,
         statistics: bool = False,
+        column_unit: ColumnUnit = ColumnUnit.CHARACTER,
     ) -> None:
         self.mode = mode
         self.settings = settings
@@ -161,6 +175,7 @@ class Run:
         self.max_size = max_size  # None: no limit
         self.show_fixes = show_fixes
         self.statistics = statistics  # a table of the counts instead of findings lines and diffs
+        self.column_unit = column_unit  # of the columns in the text format's lines
         self.output = Output(None)
         self.color = False
         self.counts: FindingCounts = Counter()
@@ -193,7 +208,7 @@ class Run:
                 self.report_text(name, outcome.findings, outcome.result)
             if outcome.status is Status.CHANGED:
                 self.console.info(f"fixed {name}" if self.mode is Mode.WRITE else f"would fix {name}")
-            self.tell(name, outcome.findings, outcome.warnings)
+            self.tell(name, outcome.findings, outcome.warnings, self.columns(outcome.result))
         if self.statistics:
             self.output.write(statistics(self.counts, self.mode))
         elif not text_format:
@@ -209,7 +224,12 @@ class Run:
         from .runner import process_files  # the engine: only once there is a file to fix
 
         # The texts, for the diffs and the machine formats' locations.
-        keep_results = self.mode is Mode.PREVIEW or self.diff or self.output_format is not OutputFormat.TEXT
+        keep_results = (
+            self.mode is Mode.PREVIEW
+            or self.diff
+            or self.output_format is not OutputFormat.TEXT
+            or self.column_unit is not ColumnUnit.CHARACTER
+        )
         return process_files(files, self.mode, self.settings, jobs, self.max_size, keep_results)
 
     def stdin(self, data: bytes, filename: str | None, filters: Filters) -> int:
@@ -235,7 +255,7 @@ class Run:
         if isinstance(result, str):
             self.console.error(f"cannot fix {name}: {result}")
             return EXIT_ERROR
-        self.tell(name, result.findings, result.warnings)
+        self.tell(name, result.findings, result.warnings, self.columns(result))
         if self.mode is not Mode.CHECK:
             self.output.write(result.text)
         elif self.statistics:
@@ -250,13 +270,24 @@ class Run:
         """The findings lines (--check), then the diff (preview, --diff) from `result`, which
         is there whenever the file changed and the mode shows diffs."""
         if self.mode is Mode.CHECK:
-            self.output.write(findings_lines(name, findings))
+            self.output.write(findings_lines(name, findings, self.columns(result)))
         if result is not None and result.changed and (self.mode is Mode.PREVIEW or self.diff):
             from .render.diff import unified_diff
 
             self.output.write(unified_diff(name, result.source, result.text, self.color))
 
-    def tell(self, name: str, findings: Sequence[Finding], warnings: Sequence[PragmaWarning] = ()) -> None:
+    def columns(self, result: Result | None) -> Columns:
+        """The columns of the text lines about `result`'s findings (kept for them unless the
+        columns count characters)."""
+        return columns_for(self.column_unit, None if result is None else result.source)
+
+    def tell(
+        self,
+        name: str,
+        findings: Sequence[Finding],
+        warnings: Sequence[PragmaWarning] = (),
+        column: Columns = BY_CHARACTER,
+    ) -> None:
         """Count the findings; on stderr, the pragma warnings, each fix (--show-fixes) and,
         unless --check lists them all already, each finding pipfix leaves as it is."""
         for warning in warnings:
@@ -265,9 +296,9 @@ class Run:
             self.counts[finding.code, finding.fix is not None] += 1
             if finding.fix is None:
                 if self.mode is not Mode.CHECK:
-                    self.console.info(unfixable_line(name, finding))
+                    self.console.info(unfixable_line(name, finding, column))
             elif self.show_fixes:
-                self.console.info(fix_line(name, finding, self.mode))
+                self.console.info(fix_line(name, finding, self.mode, column))
 
     def exit_status(self, failed_check: bool, changed: bool) -> int:
         if self.mode is Mode.CHECK and failed_check:

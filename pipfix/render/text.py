@@ -1,14 +1,21 @@
 """The text format: one line per finding, `PATH:LINE:COLUMN: CODE message`; and what people
 read on stderr: the fixes (--show-fixes), the findings pipfix will not fix, the statistics
-(--statistics, on stdout) and the summary line."""
+(--statistics, on stdout) and the summary line.
+
+COLUMN counts characters (code points; a BOM is not counted) unless --column-unit asks for the
+UTF-16 code units editors with an LSP client count (VS Code, efm-langserver) or the UTF-8 bytes
+Vim's quickfix counts."""
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..console import Mode, Status
+from ..source import code_units
 
 if TYPE_CHECKING:
     from ..engine import Finding
@@ -17,20 +24,43 @@ if TYPE_CHECKING:
 FindingCounts = Counter[tuple[str, bool]]
 
 
-def findings_lines(name: str, findings: Iterable[Finding]) -> str:
-    return "".join(f"{finding_line(name, finding)}\n" for finding in findings)
+class ColumnUnit(str, enum.Enum):
+    CHARACTER = "character"
+    UTF16 = "utf-16"
+    UTF8 = "utf-8"
 
 
-def finding_line(name: str, finding: Finding) -> str:
-    return f"{name}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+Columns = Callable[["Finding"], int]  # a finding's 1-based column
+BY_CHARACTER: Columns = attrgetter("column")
 
 
-def unfixable_line(name: str, finding: Finding) -> str:
+def columns_for(unit: ColumnUnit, text: str | None) -> Columns:
+    """The columns of findings in `text` (needed unless they count characters) in `unit`."""
+    if unit is ColumnUnit.CHARACTER:
+        return BY_CHARACTER
+
+    def column(finding: Finding) -> int:
+        assert text is not None, "a text with findings is kept when columns do not count characters"
+        line_start = finding.offset - finding.column + 1  # after a BOM on line 1, as Finding.column
+        return code_units(text[line_start : finding.offset], unit.value) + 1
+
+    return column
+
+
+def findings_lines(name: str, findings: Iterable[Finding], column: Columns = BY_CHARACTER) -> str:
+    return "".join(f"{finding_line(name, finding, column)}\n" for finding in findings)
+
+
+def finding_line(name: str, finding: Finding, column: Columns = BY_CHARACTER) -> str:
+    return f"{name}:{finding.line}:{column(finding)}: {finding.code} {finding.message}"
+
+
+def unfixable_line(name: str, finding: Finding, column: Columns = BY_CHARACTER) -> str:
     """A finding pipfix leaves as it is, for stderr in preview and --write."""
-    return f"{finding_line(name, finding)} (not fixable)"
+    return f"{finding_line(name, finding, column)} (not fixable)"
 
 
-def fix_line(name: str, finding: Finding, mode: Mode) -> str:
+def fix_line(name: str, finding: Finding, mode: Mode, column: Columns = BY_CHARACTER) -> str:
     """--show-fixes: where a finding's fix goes and what it inserts (quoted as JSON strings are:
     the text may start with a space or hold a line break)."""
     import json
@@ -38,7 +68,7 @@ def fix_line(name: str, finding: Finding, mode: Mode) -> str:
     assert finding.fix is not None
     verb = "inserted" if mode is Mode.WRITE else "would insert"
     inserted = json.dumps(finding.fix.text, ensure_ascii=False)
-    return f"{name}:{finding.line}:{finding.column}: {finding.code} {verb} {inserted}"
+    return f"{name}:{finding.line}:{column(finding)}: {finding.code} {verb} {inserted}"
 
 
 def statistics(counts: FindingCounts, mode: Mode) -> str:
