@@ -5,7 +5,8 @@
 
 1. stdin cold start: `pipfix --stdin-filename Dockerfile -` on a typical 60-line Dockerfile,
    a new process each time (what conform.nvim, efm-langserver and Helix run on every save);
-   median; for comparison, `pipfix --help` (the parser alone) and a bare `python -c pass`.
+   median; for comparison, `pipfix --help` (the typer command, which plain runs never import)
+   and a bare `python -c pass`.
 2. LSP formatting once warm: `pipfix lsp` started once, a 500-line Dockerfile opened, then
    `textDocument/formatting` after an edit each time, somewhere else in the file (so the text
    is new each time, and what follows the edit too), measured

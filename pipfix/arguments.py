@@ -1,18 +1,25 @@
-"""The command line's options: one table, the parser built from it (argparse: it costs ~2 ms
-to import where typer cost ~40), the usage rules, and the Invocation they make.
+"""The command line's options: one table (OPTIONS) that both of its parsers are built from,
+the usage rules, and the Invocation a command line makes.
 
-Every run parses its arguments here, help and usage errors included; `docs/cli.md`'s option
-table is generated from the same table (scripts/generate_docs.py).
+- The typer command (cli_app.py) is the command line: its help, usage errors, --version,
+  --explain, shell completion and `pipfix lsp`, and any command line at all.
+- parse_plain, below, is its fast path for the runs that editors, pre-commit and CI start:
+  importing typer costs more than fixing a file (~40 ms), so a plain run never does. It takes a
+  command line only when it gives exactly what the typer command would, and leaves the rest
+  (help, a usage error, a spelling such as `-wq`) to the typer command, which says what is wrong.
+
+tests/test_arguments.py checks that the two give the same Invocation; docs/cli.md's option
+table comes from OPTIONS too (scripts/generate_docs.py).
 """
 
 from __future__ import annotations
 
-import argparse
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .command import STDIN, Invocation
@@ -26,7 +33,6 @@ from .settings import Strategy
 if TYPE_CHECKING:
     from .render.rule_docs import RuleDoc
 
-USAGE = "pipfix [OPTIONS] [PATH ...]\n       pipfix lsp [--stdio]"
 DESCRIPTION = """\
 Find the pip and uv calls in Dockerfile RUN instructions that leave pip's (or uv's) download
 cache in the image, and fix them by adding --no-cache-dir (--no-cache for uv).
@@ -64,21 +70,39 @@ Examples:
 
 @dataclass(frozen=True)
 class Option:
-    """One option: its names (the first long one names its value in the Namespace), its help,
-    and for an option that takes a value, the value's name and what it accepts."""
+    """One option: its names (the first long one names its value), its help, and for an option
+    that takes a value, the value's name and what it accepts."""
 
     names: tuple[str, ...]
     help: str
     metavar: str | None = None  # takes a value (named by its choices when it has some)
     choices: tuple[str, ...] = ()  # case-insensitive
-    convert: Callable[[str], Any] | None = None  # raises argparse.ArgumentTypeError for a bad value
+    convert: Callable[[str], Any] | None = None  # raises ValueError saying what is wrong
     repeat: bool = False  # each use adds to a list
     negatable: bool = False  # --name / --no-name, None when neither is given
     default: Any = None
+    prints: Callable[[Any], str] | None = None  # prints this (from its value) and exits 0 instead of running
 
     @property
     def dest(self) -> str:
         return next(name for name in self.names if name.startswith("--"))[2:].replace("-", "_")
+
+    @property
+    def negative_names(self) -> tuple[str, ...]:
+        return tuple(f"--no-{name[2:]}" for name in self.names if name.startswith("--")) if self.negatable else ()
+
+    @property
+    def absent(self) -> Any:
+        """Its value when it is not given."""
+        return False if self.metavar is None and not self.negatable else self.default
+
+    def value(self, text: str) -> Any:
+        """The value `text` gives it; ValueError saying what is wrong."""
+        if self.choices:
+            if text.lower() not in self.choices:
+                raise ValueError(f"{text!r} is not one of {', '.join(map(repr, self.choices))}")
+            return text.lower()
+        return text if self.convert is None else self.convert(text)
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
@@ -88,7 +112,7 @@ def _at_least(minimum: int) -> Callable[[str], int]:
         except ValueError:
             value = None
         if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least {minimum}")
+            raise ValueError(f"{text!r} is not a whole number of at least {minimum}")
         return value
 
     return convert
@@ -100,7 +124,7 @@ def _codes(text: str) -> frozenset[str]:
     try:
         return parse_codes([text])
     except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"{text}: not a rule code ({', '.join(rule_codes())})") from None
+        raise ValueError(f"{text}: not a rule code ({', '.join(rule_codes())})") from None
 
 
 def _rule_doc(text: str) -> RuleDoc:
@@ -109,7 +133,7 @@ def _rule_doc(text: str) -> RuleDoc:
     doc = find_rule_doc(text)
     if doc is None:
         known = ", ".join(f"{code} ({RULE_DOCS[code].name})" for code in sorted(RULE_DOCS))
-        raise argparse.ArgumentTypeError(f"{text}: not a rule; the rules: {known}")
+        raise ValueError(f"{text}: not a rule; the rules: {known}")
     return doc
 
 
@@ -226,70 +250,73 @@ OPTIONS: tuple[Option, ...] = (
         "Print the documentation of this rule (a code such as PIP001, or a name) and exit.",
         metavar="CODE",
         convert=_rule_doc,
+        prints=lambda doc: doc.markdown,
     ),
     Option(("-q", "--quiet"), "Print only errors on stderr."),
     Option(("-s", "--silent"), "Print nothing (but standard input's text); exit status only."),
     Option(("-v", "--verbose"), "Also print the configuration file used and why paths were skipped."),
+    Option(("--version",), "Print the version and exit.", prints=lambda _: f"pipfix {__version__}\n"),
 )
 
 
-def _lower_choice(option: Option) -> Callable[[str], str]:
-    def convert(text: str) -> str:
-        value = text.lower()
-        if value not in option.choices:
-            raise argparse.ArgumentTypeError(
-                f"invalid choice: {text!r} (choose from {', '.join(map(repr, option.choices))})"
-            )
-        return value
-
-    return convert
+# every name an option is given by (its --no- names included)
+OPTION_NAMES = {name: option for option in OPTIONS for name in (*option.names, *option.negative_names)}
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command line's parser, from OPTIONS."""
-    built = _Parser(
-        prog="pipfix",
-        usage=USAGE,
-        description=DESCRIPTION,
-        epilog=EXAMPLES,
-        formatter_class=_Formatter,
-        allow_abbrev=False,
-        add_help=False,
-    )
-    built.add_argument("paths", nargs="*", metavar="PATH", help=PATHS_HELP)
-    for option in OPTIONS:
-        settings: dict[str, Any] = {"help": option.help, "dest": option.dest, "default": option.default}
-        if option.negatable:
-            settings["action"] = argparse.BooleanOptionalAction
-        elif option.metavar is None:
-            settings["action"] = "store_true"
-            settings["default"] = False
-        else:
-            settings["metavar"] = "|".join(option.choices) if option.choices else option.metavar
-            settings["type"] = _lower_choice(option) if option.choices else option.convert or str
-            if option.repeat:
-                settings["action"] = "append"
-        built.add_argument(*option.names, **settings)
-    built.add_argument(
-        "--version", action="version", version=f"pipfix {__version__}", help="Show the version and exit."
-    )
-    built.add_argument("-h", "--help", action="help", help="Show this help and exit.")
-    return built
+def parse_plain(args: Sequence[str]) -> SimpleNamespace | None:
+    """The values of a command line that runs pipfix, the same as the typer command gives; None
+    for any other (help, --version, --explain, a usage error) and for spellings left to the
+    typer command: flags run together (`-wq`), a value stuck to a short option (`-j2`), a value
+    that starts with `-`."""
+    found: dict[str, Any] = {option.dest: option.absent for option in OPTIONS}
+    texts: dict[Option, list[str]] = {}  # what each option that takes a value was given
+    paths: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        index += 1
+        if arg == "--":
+            paths += args[index:]
+            break
+        if arg == STDIN or not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        name, equals, text = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        option = OPTION_NAMES.get(name)
+        if option is None or option.prints is not None:
+            return None
+        if option.metavar is None:  # a flag
+            if equals:
+                return None
+            found[option.dest] = name not in option.negative_names
+            continue
+        if not equals:
+            if index == len(args) or args[index].startswith("-"):
+                return None
+            text = args[index]
+            index += 1
+        texts.setdefault(option, []).append(text)
+    try:
+        for option, given in texts.items():
+            # as click does: each value of a repeatable option, else only the last one given
+            found[option.dest] = [option.value(text) for text in given] if option.repeat else option.value(given[-1])
+    except ValueError:
+        return None
+    values = settle(paths, found)
+    return None if problem(values) else values
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        """`error: ...` first, as pipfix's other errors, then a short usage (not the whole list)."""
-        self.exit(2, f"error: {message}\nusage: {USAGE}\nTry 'pipfix --help' for help.\n")
-
-
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=32, width=100)
+def settle(paths: Sequence[str] | None, options: Mapping[str, Any]) -> SimpleNamespace:
+    """A command line's values, from what a parser found: `options` by dest (a repeatable
+    option's list of values, or None), and the PATHs (`.` when none is given, `-` with
+    --stdin-filename)."""
+    values = SimpleNamespace(**options)
+    values.paths = list(paths or ([STDIN] if values.stdin_filename is not None else ["."]))
+    return values
 
 
 # (is broken, the option it is about, what is wrong), checked in order once the values are parsed
-USAGE_RULES: tuple[tuple[Callable[[argparse.Namespace], bool], str, str], ...] = (
+USAGE_RULES: tuple[tuple[Callable[[SimpleNamespace], bool], str, str], ...] = (
     (lambda o: o.write and o.check, "--check", "cannot be combined with --write"),
     (lambda o: STDIN in o.paths and len(o.paths) > 1, "PATH", "'-' (standard input) must be the only PATH"),
     (
@@ -322,58 +349,47 @@ USAGE_RULES: tuple[tuple[Callable[[argparse.Namespace], bool], str, str], ...] =
 )
 
 
-def _machine_format(options: argparse.Namespace) -> bool:
-    return bool(options.output_format != OutputFormat.TEXT.value)
+def _machine_format(values: SimpleNamespace) -> bool:
+    return bool(values.output_format != OutputFormat.TEXT.value)
 
 
-def parse(args: Sequence[str]) -> argparse.Namespace:
-    """The options of `args`, checked against the usage rules. Help, --version and usage
-    errors print their text and raise SystemExit (0 or 2), as argparse does."""
-    command_line = parser()
-    # Everything after `--` is a PATH: parse_intermixed_args does not stop there on Python 3.11.
-    end = args.index("--") if "--" in args else len(args)
-    options = command_line.parse_intermixed_args(args[:end])
-    options.paths += args[end + 1 :]
-    if not options.paths:
-        options.paths = [STDIN] if options.stdin_filename is not None else ["."]
-    for broken, name, message in USAGE_RULES:
-        if broken(options):
-            command_line.error(f"argument {name}: {message}")
-    return options
+def problem(values: SimpleNamespace) -> str | None:
+    """What is wrong with `values` (the first usage rule they break), or None."""
+    return next((f"{name}: {message}" for broken, name, message in USAGE_RULES if broken(values)), None)
 
 
-def invocation(options: argparse.Namespace) -> Invocation:
-    """What `options` (from parse) ask for."""
+def invocation(values: SimpleNamespace) -> Invocation:
+    """What `values` (from parse_plain, or the typer command and settle) ask for."""
     return Invocation(
-        paths=options.paths,
-        mode=Mode.WRITE if options.write else Mode.CHECK if options.check else Mode.PREVIEW,
+        paths=values.paths,
+        mode=Mode.WRITE if values.write else Mode.CHECK if values.check else Mode.PREVIEW,
         overrides=Overrides(
-            strategy=None if options.strategy is None else Strategy(options.strategy),
-            exclude=None if options.exclude is None else tuple(options.exclude),
-            extend_exclude=tuple(options.extend_exclude or ()),
-            select=None if options.select is None else frozenset().union(*options.select),
-            ignore=frozenset().union(*(options.ignore or ())),
-            respect_gitignore=options.respect_gitignore,
+            strategy=None if values.strategy is None else Strategy(values.strategy),
+            exclude=tuple(values.exclude) if values.exclude else None,  # a repeatable option: None or [] when absent
+            extend_exclude=tuple(values.extend_exclude or ()),
+            select=frozenset().union(*values.select) if values.select else None,
+            ignore=frozenset().union(*(values.ignore or ())),
+            respect_gitignore=values.respect_gitignore,
         ),
-        force_exclude=options.force_exclude,
-        stdin_filename=options.stdin_filename,
-        config=None if options.config is None else Path(options.config),
-        isolated=options.isolated,
-        output_format=OutputFormat(options.output_format),
-        output_file=None if options.output_file is None else Path(options.output_file),
-        diff=options.diff,
-        show_fixes=options.show_fixes,
-        statistics=options.statistics,
-        column_unit=ColumnUnit(options.column_unit),
-        exit_non_zero_on_fix=options.exit_non_zero_on_fix,
-        jobs=options.jobs,
-        max_size=options.max_size,
-        color=ColorChoice(options.color),
+        force_exclude=values.force_exclude,
+        stdin_filename=values.stdin_filename,
+        config=None if values.config is None else Path(values.config),
+        isolated=values.isolated,
+        output_format=OutputFormat(values.output_format),
+        output_file=None if values.output_file is None else Path(values.output_file),
+        diff=values.diff,
+        show_fixes=values.show_fixes,
+        statistics=values.statistics,
+        column_unit=ColumnUnit(values.column_unit),
+        exit_non_zero_on_fix=values.exit_non_zero_on_fix,
+        jobs=values.jobs,
+        max_size=values.max_size,
+        color=ColorChoice(values.color),
         verbosity=Verbosity.SILENT
-        if options.silent
+        if values.silent
         else Verbosity.QUIET
-        if options.quiet
+        if values.quiet
         else Verbosity.VERBOSE
-        if options.verbose
+        if values.verbose
         else Verbosity.NORMAL,
     )

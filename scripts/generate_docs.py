@@ -51,7 +51,9 @@ def options_table() -> str:
             names = list(option.names)
         shown = ", ".join(f"`{name}{' ' + value if value else ''}`" for name in names)
         rows.append(f"| {_cell(shown)} | {_cell(option.help)} |")
-    rows.append("| `--version` | Show the version and exit. |")
+    # typer's own options
+    rows.append("| `--install-completion` | Install shell completion (bash, zsh, fish or PowerShell) for pipfix. |")
+    rows.append("| `--show-completion` | Print the shell completion script, to install it by hand. |")
     rows.append("| `-h`, `--help` | Show the options, the exit statuses and examples, and exit. |")
     return "\n".join(rows) + "\n"
 

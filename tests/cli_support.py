@@ -1,7 +1,10 @@
-"""Running the installed pipfix as a real process, for the command-line tests."""
+"""Running the installed pipfix as a real process, for the command-line tests; and the typer
+command in process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -9,10 +12,13 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 import pipfix
+from pipfix import cli_app
+from pipfix.command import Invocation
 
 # The subprocesses import the pipfix under test, not a possibly older installed copy.
 SOURCE_ROOT = Path(pipfix.__file__).resolve().parent.parent
@@ -112,3 +118,17 @@ def unprivileged(tmp_path_factory):
     yield run_pipfix
     if prefix:
         shutil.rmtree(Path(env["PYTHONPATH"]))
+
+
+def through_typer(args: list[str]) -> tuple[Invocation | int, str, str]:
+    """What the typer command makes of `args`: the Invocation it would run (or, when it runs
+    nothing, its exit status), and its stdout and stderr."""
+    asked: list[Invocation] = []
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.object(cli_app, "execute", lambda invocation: asked.append(invocation) or 0),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        status = cli_app.run(args)
+    return (asked[0] if asked else status), out.getvalue(), err.getvalue()

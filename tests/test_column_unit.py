@@ -69,7 +69,7 @@ def test_the_lines_on_stderr_count_the_same_unit(run, tmp_path):
 def test_only_with_the_text_format(run):
     process = run("--check", "--column-unit", "utf-16", "--output-format", "json", "-", stdin=TEXT.encode())
     assert process.returncode == 2
-    assert stderr_lines(process)[0] == "error: argument --column-unit: only with the text output format"
+    assert stderr_lines(process)[-1] == "Error: --column-unit: only with the text output format"
 
 
 def efm_lint_command() -> tuple[str, str]:
