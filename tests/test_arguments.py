@@ -220,8 +220,8 @@ def test_the_fast_path_gives_what_the_typer_command_gives(command_line):
         ),
         (["--stdin-filename"], "Option '--stdin-filename' requires an argument."),
         (["--check=yes"], "Option '--check' does not take a value."),
-        (["--chek"], "No such option: --chek"),
-        (["--che"], "No such option: --che"),  # no abbreviations: a new option could make them ambiguous
+        (["--chek"], "No such option"),  # in click's words, which differ between its versions
+        (["--che"], "No such option"),  # no abbreviations: a new option could make them ambiguous
     ],
 )
 def test_usage_errors_say_what_is_wrong_and_exit_2(args, message):

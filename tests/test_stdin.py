@@ -210,4 +210,6 @@ def test_lsp_help_and_unknown_arguments(capsys):
     assert main(["lsp", "--help"]) == 0
     assert capsys.readouterr().out.startswith("Usage: pipfix lsp [OPTIONS]")
     assert main(["lsp", "--stdio", "--tcp"]) == 2
-    assert "Error: No such option: --tcp" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Error: No such option" in err
+    assert "--tcp" in err
