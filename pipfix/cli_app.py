@@ -87,7 +87,7 @@ def _signature() -> inspect.Signature:
 
 
 def _annotation(option: Option) -> Any:
-    """The typed parameter of `option`."""
+    """What typer reads for `option`: its type, and a typer.Option with its names and help."""
     settings: dict[str, Any] = {"help": option.help, "show_default": False}
     if option.prints is not None:
         settings.update(is_eager=True, callback=_printer(option.prints))
@@ -130,7 +130,7 @@ pipfix.__signature__ = _signature()  # type: ignore[attr-defined]
 app = _app(completion=True)
 app.command(help=_verbatim(DESCRIPTION), epilog=_verbatim(EXAMPLES))(pipfix)
 
-lsp_app = _app(completion=True)
+lsp_app = _app(completion=False)  # completion is for `pipfix`
 
 
 @lsp_app.command(help=_verbatim(LSP_HELP))
