@@ -13,6 +13,7 @@ from .cache import CacheUse, cache_use
 from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
+from .installers import MENTIONS
 from .invocation import find_invocation
 from .memory import MEMORY
 from .pragmas import ALL_CODES, PragmaWarning, Suppressions, suppressions
@@ -47,8 +48,9 @@ class Result:
 
 
 def may_call_pip(text: str) -> bool:
-    """Cheap test: only text that mentions pip or uv (`$PIP`, PIP_NO_CACHE_DIR) can need a fix."""
-    return "pip" in text or "PIP" in text or "uv" in text
+    """Cheap test: only text that mentions an installer (or `$PIP`, PIP_NO_CACHE_DIR) can need
+    a fix."""
+    return any(word in text for word in MENTIONS)
 
 
 def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:

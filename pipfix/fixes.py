@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from .cache import NO_CACHE_VARIABLE, CacheUse
+from .cache import CacheUse
 from .edits import Edit
 from .settings import Strategy
 from .wrappers import expands_in_cmd
-
-NO_CACHE_FLAG = {"pip": "--no-cache-dir", "uv": "--no-cache"}
 
 
 def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
     """The edit for a call that keeps its cache, or None when it cannot be placed safely."""
     invocation = use.invocation
+    installer = invocation.installer
     command = invocation.command
     if not command.confident:
         return None
-    if strategy is Strategy.ENV and _prefix_reaches(use):
-        return Edit(command.words[0].start, f"{NO_CACHE_VARIABLE[invocation.tool]}=1 ")
-    flag = NO_CACHE_FLAG[invocation.tool]
+    if strategy is Strategy.ENV and installer.no_cache_variable is not None and _prefix_reaches(use):
+        return Edit(command.words[0].start, f"{installer.no_cache_variable}=1 ")
+    flag = installer.fix_text
     if command.exec_form:
         return Edit(invocation.flag_after.end, f'{command.separator}"{flag}"')
     return Edit(invocation.flag_after.end, f" {flag}")
@@ -35,5 +34,5 @@ def _prefix_reaches(use: CacheUse) -> bool:
         and not invocation.command.exec_form
         and invocation.env_reachable
         and invocation.env_prefixable
-        and not (invocation.tool == "pip" and invocation.cache_dir is not None)
+        and not (invocation.installer.last_cache_option_wins and invocation.cache_dir is not None)
     )

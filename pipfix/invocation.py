@@ -1,4 +1,5 @@
-"""Stage 3a: recognise a pip, `python -m pip` or uv call in a simple command, behind wrappers."""
+"""Stage 3a: recognise an installer call (pip, `python -m pip`, uv, ...) in a simple command,
+behind wrappers. How each installer's command line looks is data, in installers.py."""
 
 from __future__ import annotations
 
@@ -6,41 +7,21 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from .installers import PIP, Installer, installer_of_module, installer_of_program
 from .shell import Command, Word
 from .wrappers import Wrapping, program_name, static_value, unwrap, variable_name
 
-PIP_SUBCOMMANDS = frozenset({"install", "download", "wheel"})
-UV_PIP_SUBCOMMANDS = frozenset({"install", "sync", "compile"})
-UV_SUBCOMMANDS = frozenset({"sync"})  # top-level uv commands that fill uv's cache
-UV_TOOL_SUBCOMMANDS = frozenset({"install"})
-
-# pip's general options that take a separate value (`--timeout 60`).
-PIP_VALUE_OPTIONS = frozenset(
-    {
-        "--python", "--log", "--log-file", "--local-log", "--keyring-provider", "--proxy",
-        "--retries", "--timeout", "--exists-action", "--trusted-host", "--cert", "--client-cert",
-        "--cache-dir", "--use-feature", "--use-deprecated", "--resume-retries",
-    }
-)  # fmt: skip
-UV_VALUE_OPTIONS = frozenset(
-    {
-        "--cache-dir", "--color", "--directory", "--project", "--config-file",
-        "--allow-insecure-host", "--python-preference", "--python-fetch",
-    }
-)  # fmt: skip
-
-_PIP_NAME = re.compile(r"pip(\d+(\.\d+)*)?")
 _PYTHON_NAME = re.compile(r"(python|pypy)(\d+(\.\d+)*)?[dmu]?|py")
 _PIP_VARIABLE = re.compile(r"PIP\d*(\.\d+)?(_?(CMD|BIN|EXE|EXECUTABLE|COMMAND|PATH))?", re.IGNORECASE)
 _PYTHON_NO_VALUE_FLAGS = frozenset("bBdEiIOPqRsSuvx")
 _VARIABLE_VERSION = re.compile(r"-(?:%\w+%|\$\w+|\$\{\w+\})")  # the py launcher's version: -%V%, -$V, -${V}
 
 
-class PipInvocation(NamedTuple):
-    tool: str  # "pip" or "uv"
+class Invocation(NamedTuple):
+    installer: Installer
     command: Command
-    program: Word  # pip, python or uv: where findings point
-    subcommand: Word  # install, download, wheel; for uv: pip install, sync, tool install ...
+    program: Word  # pip, python, uv ...: where findings point
+    subcommand: Word  # the command's last word (`install` of `uv pip install`; uvx itself)
     flag_after: Word  # the word after which the no-cache flag goes
     arguments: tuple[Word, ...]  # the words after `program`, up to the end of the call
     no_cache: Word | None  # the option that turns the cache off, when the command line does
@@ -50,11 +31,15 @@ class PipInvocation(NamedTuple):
     wrapper_env: Mapping[str, str | None]  # variables set by wrappers (`env VAR=x pip ...`)
     wrapper_unset: frozenset[str]  # variables removed by wrappers (`env -u VAR pip ...`)
 
+    @property
+    def tool(self) -> str:
+        return self.installer.name
 
-def _may_be_pip(word: Word, variables: Mapping[str, str | None]) -> bool:
-    """The word may start a pip, python or uv call (the first word of one of find's -exec)."""
+
+def _may_call(word: Word, variables: Mapping[str, str | None]) -> bool:
+    """The word may start an installer or python call (the first word of one of find's -exec)."""
     name = program_name(word, variables)
-    return name is None or name == "uv" or bool(_PIP_NAME.fullmatch(name) or _PYTHON_NAME.fullmatch(name))
+    return name is None or installer_of_program(name) is not None or bool(_PYTHON_NAME.fullmatch(name))
 
 
 def _is_pip_variable(word: Word) -> bool:
@@ -62,28 +47,27 @@ def _is_pip_variable(word: Word) -> bool:
     return name is not None and bool(_PIP_VARIABLE.fullmatch(name))
 
 
-def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) -> PipInvocation | None:
-    """The pip or uv call that `command` makes, if it makes one that can fill a cache."""
+def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) -> Invocation | None:
+    """The installer call that `command` makes, if it makes one that can fill a cache."""
     words = command.words
-    unwrapped = unwrap(words, variables, lambda word: _may_be_pip(word, variables))
+    unwrapped = unwrap(words, variables, lambda word: _may_call(word, variables))
     if unwrapped is None:
         return None
     index, wrapping = unwrapped
     program = words[index]
     name = program_name(program, variables)
-    if (name is not None and _PIP_NAME.fullmatch(name)) or (name is None and _is_pip_variable(program)):
-        return _pip_call(command, program, index + 1, wrapping)
-    if name == "uv":
-        return _uv_call(command, program, index + 1, wrapping)
+    installer = installer_of_program(name) if name is not None else PIP if _is_pip_variable(program) else None
+    if installer is not None:
+        return _call(installer, command, program, index + 1, wrapping)
     if name is None or _PYTHON_NAME.fullmatch(name):
-        module_index = _python_module_pip(words, index + 1, variables)
-        if module_index is not None:
-            return _pip_call(command, program, module_index, wrapping)
+        module = _python_module(words, index + 1, variables)
+        if module is not None and (installer := installer_of_module(module[1])) is not None:
+            return _call(installer, command, program, module[0], wrapping)
     return None
 
 
-def _python_module_pip(words: tuple[Word, ...], index: int, variables) -> int | None:
-    """Index of the first word after `-m pip` when the interpreter options lead to it."""
+def _python_module(words: tuple[Word, ...], index: int, variables) -> tuple[int, str | None] | None:
+    """For `python -m MODULE`: the index of the first word after MODULE, and MODULE."""
     while index < len(words):
         if _VARIABLE_VERSION.fullmatch(words[index].raw):  # py -%V%
             index += 1
@@ -108,39 +92,47 @@ def _python_module_pip(words: tuple[Word, ...], index: int, variables) -> int | 
                         return None
                     rest = static_value(words[index], variables)
                     index += 1
-                return index if rest == "pip" else None
-            return None  # -c, --version, an unknown option: not a pip call
+                return index, rest
+            return None  # -c, --version, an unknown option: not a module
     return None
 
 
-def _pip_call(command, program, index, wrapping: Wrapping) -> PipInvocation | None:
+def _call(installer: Installer, command: Command, program: Word, index: int, wrapping: Wrapping) -> Invocation | None:
+    """The call of `installer` whose options or command start at words[index], if it runs a
+    command that fills the cache."""
     words = command.words
     double_dash = None
-    while index < len(words):
+    chain: tuple[str, ...] = ()
+    while True:
+        if index >= len(words):
+            return None
         value = words[index].text
-        if value == "--" and double_dash is None:
+        if value == "--" and double_dash is None and not chain:
             double_dash = index
             index += 1
             continue
-        if value is not None and not value.startswith("-"):
+        if value is None or value.startswith("-"):  # a dynamic word is taken for an option
+            index += 2 if value in installer.value_options else 1
+            continue
+        chain += (value,)
+        if chain in installer.commands:
             break
-        index += 2 if value in PIP_VALUE_OPTIONS else 1  # a dynamic word is taken for an option
-    else:
-        return None
-    if words[index].text not in PIP_SUBCOMMANDS:
-        return None
-    no_cache, cache_dir = _pip_cache_options(words, program, index)
+        if not any(command[: len(chain)] == chain for command in installer.commands):
+            return None
+        index += 1
+    subcommand = words[index]
+    arguments = _arguments(words, program)
+    no_cache, cache_dir = _cache_options(installer, arguments)
     if double_dash is not None:
         # pip hands the `--` on to the subcommand, which takes all that follows for requirements
         flag_after = words[double_dash - 1]
-    elif cache_dir is not None and cache_dir.start > words[index].start:
+    elif installer.last_cache_option_wins and cache_dir is not None and cache_dir.start > subcommand.start:
         flag_after = cache_dir  # pip's last option wins
     else:
-        flag_after = words[index]
-    return PipInvocation(
-        "pip", command, program, words[index], flag_after, _arguments(words, program),
-        no_cache, cache_dir, *wrapping.fields(),
-    )  # fmt: skip
+        flag_after = subcommand
+    return Invocation(
+        installer, command, program, subcommand, flag_after, arguments, no_cache, cache_dir, *wrapping.fields()
+    )
 
 
 def _arguments(words: tuple[Word, ...], program: Word) -> tuple[Word, ...]:
@@ -151,73 +143,39 @@ def _arguments(words: tuple[Word, ...], program: Word) -> tuple[Word, ...]:
     return words[start:]
 
 
-def _is_no_cache_dir(option: str) -> bool:
-    """`--no-cache-dir` or an abbreviation pip's option parser accepts (`--no-cache`)."""
-    name = option.split("=", 1)[0]
-    return len(name) >= len("--no-ca") and "--no-cache-dir".startswith(name)
-
-
-def _pip_cache_options(words, program, subcommand_index) -> tuple[Word | None, Word | None]:
-    """The command line's last say on the cache: (--no-cache-dir word, None) when it turns the
-    cache off, (None, DIR word) when a --cache-dir wins, (None, None) when it says nothing."""
-    state: tuple[Word | None, Word | None] = (None, None)
-    arguments = _arguments(words, program)
+def _cache_options(installer: Installer, arguments: tuple[Word, ...]) -> tuple[Word | None, Word | None]:
+    """The command line's say on the cache: (the option that turns it off, None), or (None, the
+    --cache-dir word or value that sets it), or (None, None). With pip the last option wins;
+    otherwise a no-cache option beats any --cache-dir."""
+    no_cache = cache_dir = None
+    option = installer.cache_dir_option
     for position, word in enumerate(arguments):
         value = word.text
         if value is None:
             continue
         if value == "--":
             break
-        if _is_no_cache_dir(value):
-            state = (word, None)
-        elif value == "--cache-dir" and position + 1 < len(arguments):
-            state = (None, arguments[position + 1])
-        elif value.startswith("--cache-dir="):
-            state = (None, word)
-    return state
-
-
-def _uv_call(command, program, index, wrapping: Wrapping) -> PipInvocation | None:
-    words = command.words
-    chain: list[str] = []
-    subcommand = None
-    while index < len(words) and subcommand is None:
-        value = words[index].text
-        if value is None:
-            return None
-        if value.startswith("-"):
-            index += 2 if value in UV_VALUE_OPTIONS else 1
-            continue
-        chain.append(value)
-        if chain == ["pip"] or chain == ["tool"]:
-            index += 1
-            continue
-        if (
-            (chain[:1] == ["pip"] and value in UV_PIP_SUBCOMMANDS)
-            or (chain[:1] == ["tool"] and value in UV_TOOL_SUBCOMMANDS)
-            or (len(chain) == 1 and value in UV_SUBCOMMANDS)
-        ):
-            subcommand = words[index]
-        else:
-            return None
-    if subcommand is None:
-        return None
-    arguments = _arguments(words, program)
-    no_cache = cache_dir = None
-    for position, word in enumerate(arguments):
-        value = word.text
-        if value in ("--no-cache", "--no-cache-dir") or (value is not None and _is_short_no_cache(value)):
+        if value.split("=", 1)[0] in installer.no_cache_options or _has_letter(value, installer.no_cache_letters):
             no_cache = word
-        elif value == "--cache-dir" and position + 1 < len(arguments):
+            if installer.last_cache_option_wins:
+                cache_dir = None
+        elif option is not None and value == option and position + 1 < len(arguments):
             cache_dir = arguments[position + 1]
-        elif value is not None and value.startswith("--cache-dir="):
+        elif option is not None and value.startswith(option + "="):
             cache_dir = word
-    return PipInvocation(
-        "uv", command, program, subcommand, subcommand, arguments,
-        no_cache, None if no_cache else cache_dir, *wrapping.fields(),
-    )  # fmt: skip
+        else:
+            continue
+        if installer.last_cache_option_wins and word is not no_cache:
+            no_cache = None
+    return no_cache, None if no_cache else cache_dir
 
 
-def _is_short_no_cache(option: str) -> bool:
-    """uv's -n, also in a cluster of short flags (-qn)."""
-    return option.startswith("-") and option[1:].isalpha() and option[1:].isascii() and "n" in option
+def _has_letter(option: str, letters: str) -> bool:
+    """A short option (also in a cluster, `-qn`) among `letters`."""
+    return (
+        bool(letters)
+        and option.startswith("-")
+        and option[1:].isalpha()
+        and option[1:].isascii()
+        and any(letter in option for letter in letters)
+    )

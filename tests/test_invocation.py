@@ -7,11 +7,11 @@ find_invocation. Rows: command line -> (tool, subcommand, program as written) or
 import pytest
 
 from pipfix.dockerfile import scan
-from pipfix.invocation import PipInvocation, find_invocation
+from pipfix.invocation import Invocation, find_invocation
 from pipfix.shell import commands
 
 
-def invocation(line: str) -> tuple[PipInvocation | None, str]:
+def invocation(line: str) -> tuple[Invocation | None, str]:
     """The invocation of the single command of `RUN line`, and the file text."""
     text = f"FROM python:3.12\nRUN {line}\n"
     run = scan(text).instructions[1]

@@ -1,0 +1,120 @@
+"""The installer table: every tool whose download cache pipfix knows, as data.
+
+The invocation stage reads how a call is written (program names, options, the commands that
+fill the cache), the cache stage where the cache lives and what turns it off, the fixes which
+edit turns it off. Adding an installer is a row here and a rule module in rules/.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class FixKind(enum.Enum):
+    FLAG = "flag"  # `fix_text` right after the command (`pip install --no-cache-dir`)
+
+
+class Truth(enum.Enum):
+    """How a tool reads its no-cache variable."""
+
+    PIP = "pip"  # any non-empty value turns the cache off (pip aborts on a non-boolean)
+    BOOLEAN = "boolean"  # a true value turns it off, a false or empty one keeps it on
+
+
+@dataclass(frozen=True, slots=True)
+class Installer:
+    name: str  # what messages call the tool
+    programs: frozenset[str]  # program file names (lower case, without `.exe`)
+    commands: frozenset[tuple[str, ...]]  # the (sub)commands that fill the cache
+    fix: FixKind
+    fix_text: str  # the flag that turns the cache off
+    program_pattern: re.Pattern[str] | None = None  # more program names (pip3.12)
+    modules: frozenset[str] = frozenset()  # `python -m MODULE`
+    value_options: frozenset[str] = frozenset()  # options before the command that take a value
+    no_cache_options: frozenset[str] = frozenset()  # options that turn the cache off
+    no_cache_letters: str = ""  # short options that turn it off, also in a cluster (`-qn`)
+    cache_dir_option: str | None = None
+    # pip's option parser: of --no-cache-dir and --cache-dir the last wins, and a --cache-dir
+    # on the command line beats the no-cache variable
+    last_cache_option_wins: bool = False
+    no_cache_variable: str | None = None  # the env strategy sets it to 1
+    truth: Truth = Truth.BOOLEAN
+    cache_dir_variable: str | None = None
+    cache_name: str | None = None  # the cache's directory under ~/.cache (XDG_CACHE_HOME)
+    # words the text of a file must contain to call the tool (the engine's cheap prefilter)
+    mentions: tuple[str, ...] = field(default=())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _abbreviations(option: str, shortest: str) -> frozenset[str]:
+    """`option` and every prefix of it down to `shortest` (optparse accepts unique prefixes)."""
+    return frozenset(option[:end] for end in range(len(shortest), len(option) + 1))
+
+
+PIP = Installer(
+    name="pip",
+    programs=frozenset({"pip"}),
+    program_pattern=re.compile(r"pip\d+(\.\d+)*"),
+    modules=frozenset({"pip"}),
+    commands=frozenset({("install",), ("download",), ("wheel",)}),
+    value_options=_words(
+        "--python --log --log-file --local-log --keyring-provider --proxy --retries --timeout"
+        " --exists-action --trusted-host --cert --client-cert --cache-dir --use-feature"
+        " --use-deprecated --resume-retries"
+    ),
+    no_cache_options=_abbreviations("--no-cache-dir", "--no-ca"),
+    cache_dir_option="--cache-dir",
+    last_cache_option_wins=True,
+    no_cache_variable="PIP_NO_CACHE_DIR",
+    truth=Truth.PIP,
+    cache_dir_variable="PIP_CACHE_DIR",
+    cache_name="pip",
+    fix=FixKind.FLAG,
+    fix_text="--no-cache-dir",
+    mentions=("pip", "PIP"),  # PIP: `$PIP install`, and PIP_NO_CACHE_DIR for PIP003
+)
+
+UV = Installer(
+    name="uv",
+    programs=frozenset({"uv"}),
+    commands=frozenset({("pip", "install"), ("pip", "sync"), ("pip", "compile"), ("sync",), ("tool", "install")}),
+    value_options=_words(
+        "--cache-dir --color --directory --project --config-file --allow-insecure-host"
+        " --python-preference --python-fetch"
+    ),
+    no_cache_options=frozenset({"--no-cache", "--no-cache-dir"}),  # --no-cache-dir: a hidden alias
+    no_cache_letters="n",
+    cache_dir_option="--cache-dir",
+    no_cache_variable="UV_NO_CACHE",
+    cache_dir_variable="UV_CACHE_DIR",
+    cache_name="uv",
+    fix=FixKind.FLAG,
+    fix_text="--no-cache",
+    mentions=("uv",),
+)
+
+INSTALLERS = (PIP, UV)
+
+_BY_PROGRAM: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.programs}
+_BY_MODULE: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.modules}
+_PATTERNED = tuple(row for row in INSTALLERS if row.program_pattern is not None)
+MENTIONS = tuple(dict.fromkeys(word for row in INSTALLERS for word in row.mentions))
+
+
+def installer_of_program(name: str) -> Installer | None:
+    """The installer a program file name (from wrappers.program_name) runs."""
+    row = _BY_PROGRAM.get(name)
+    if row is not None:
+        return row
+    return next((row for row in _PATTERNED if row.program_pattern and row.program_pattern.fullmatch(name)), None)
+
+
+def installer_of_module(name: str | None) -> Installer | None:
+    """The installer `python -m NAME` runs."""
+    return None if name is None else _BY_MODULE.get(name)
