@@ -59,7 +59,7 @@ def _variable_turns_off(invocation: Invocation, env: Mapping[str, str | None]) -
     value = env[name]
     if value is None:
         return True  # set to something we cannot see: leave the call alone
-    if invocation.installer.truth is Truth.PIP:
+    if invocation.installer.truth is Truth.NON_EMPTY:
         return value != ""  # any non-empty value: off, or pip aborts on it (PIP003)
     return value.strip().lower() not in FALSE_VALUES and value != ""
 

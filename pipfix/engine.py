@@ -14,7 +14,7 @@ from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
 from .installers import MENTIONS
-from .invocation import find_invocation
+from .invocation import find_invocations
 from .memory import MEMORY
 from .pragmas import ALL_CODES, PragmaWarning, Suppressions, suppressions
 from .reuse import reuses
@@ -69,7 +69,8 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
         return Result(text, text, (), (), warnings=suppressed.warnings)
     contexts = run_contexts(dockerfile)
     violations = _reported(dockerfile, text, settings, suppressed, contexts)
-    edits = tuple(sorted({v.fix for v in violations if v.fix is not None}, key=lambda edit: edit.offset))
+    # in the order found where two share an offset (`UV_NO_CACHE=1 PIP_NO_CACHE_DIR=1 uv run pip`)
+    edits = tuple(sorted(dict.fromkeys(v.fix for v in violations if v.fix is not None), key=lambda edit: edit.offset))
     fixed = apply_edits(text, edits)
     if edits:
         _self_check(text, fixed, edits, dockerfile, settings, suppressed, contexts[0])
@@ -169,8 +170,7 @@ def _found_violations(
             for rule in SETTING_RULES:
                 if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
                     yield violation
-        invocation = find_invocation(command, {**command.exported, **command.assignments})
-        if invocation is not None:
+        for invocation in find_invocations(command, {**command.exported, **command.assignments}):
             uses.append((position, cache_use(invocation, context)))
     if not uses:
         return

@@ -20,7 +20,7 @@ class FixKind(enum.Enum):
 class Truth(enum.Enum):
     """How a tool reads its no-cache variable."""
 
-    PIP = "pip"  # any non-empty value turns the cache off (pip aborts on a non-boolean)
+    NON_EMPTY = "non-empty"  # any non-empty value turns the cache off (pip aborts on a non-boolean)
     BOOLEAN = "boolean"  # a true value turns it off, a false or empty one keeps it on
 
 
@@ -33,23 +33,34 @@ class Installer:
     fix_text: str  # the flag that turns the cache off
     program_pattern: re.Pattern[str] | None = None  # more program names (pip3.12)
     modules: frozenset[str] = frozenset()  # `python -m MODULE`
+    # program names that stand for a command (`uvx` is `uv tool run`)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     value_options: frozenset[str] = frozenset()  # options before the command that take a value
+    needs_option: Mapping[tuple[str, ...], str] = field(default_factory=dict)  # `uv venv --seed`
+    # commands that run another command: their own options end at its first word
+    runners: frozenset[tuple[str, ...]] = frozenset()
+    runner_value_options: frozenset[str] = frozenset()
     no_cache_options: frozenset[str] = frozenset()  # options that turn the cache off
     no_cache_letters: str = ""  # short options that turn it off, also in a cluster (`-qn`)
     cache_dir_option: str | None = None
     # pip's option parser: of --no-cache-dir and --cache-dir the last wins, and a --cache-dir
     # on the command line beats the no-cache variable
     last_cache_option_wins: bool = False
-    no_cache_variable: str | None = None  # the env strategy sets it to 1
+    no_cache_variable: str | None = None
     truth: Truth = Truth.BOOLEAN
     cache_dir_variable: str | None = None
     cache_name: str | None = None  # the cache's directory under ~/.cache (XDG_CACHE_HOME)
     # words the text of a file must contain to call the tool (the engine's cheap prefilter)
-    mentions: tuple[str, ...] = field(default=())
+    mentions: tuple[str, ...] = ()
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
+
+
+def _commands(text: str) -> frozenset[tuple[str, ...]]:
+    """`"pip install, sync"` -> {("pip", "install"), ("sync",)}"""
+    return frozenset(tuple(command.split()) for command in text.split(","))
 
 
 def _abbreviations(option: str, shortest: str) -> frozenset[str]:
@@ -62,7 +73,7 @@ PIP = Installer(
     programs=frozenset({"pip"}),
     program_pattern=re.compile(r"pip\d+(\.\d+)*"),
     modules=frozenset({"pip"}),
-    commands=frozenset({("install",), ("download",), ("wheel",)}),
+    commands=_commands("install, download, wheel"),
     value_options=_words(
         "--python --log --log-file --local-log --keyring-provider --proxy --retries --timeout"
         " --exists-action --trusted-host --cert --client-cert --cache-dir --use-feature"
@@ -72,7 +83,7 @@ PIP = Installer(
     cache_dir_option="--cache-dir",
     last_cache_option_wins=True,
     no_cache_variable="PIP_NO_CACHE_DIR",
-    truth=Truth.PIP,
+    truth=Truth.NON_EMPTY,
     cache_dir_variable="PIP_CACHE_DIR",
     cache_name="pip",
     fix=FixKind.FLAG,
@@ -82,11 +93,32 @@ PIP = Installer(
 
 UV = Installer(
     name="uv",
-    programs=frozenset({"uv"}),
-    commands=frozenset({("pip", "install"), ("pip", "sync"), ("pip", "compile"), ("sync",), ("tool", "install")}),
+    programs=frozenset({"uv", "uvx"}),
+    modules=frozenset({"uv"}),
+    aliases={"uvx": ("tool", "run")},
+    # `uv export` and `uv tree` resolve only when the lock file is out of date, `uv venv`
+    # without --seed downloads nothing
+    commands=_commands(
+        "pip install, pip sync, pip compile, sync, add, remove, lock, run, build, venv,"
+        " tool install, tool upgrade, tool run"
+    ),
+    needs_option={("venv",): "--seed"},
     value_options=_words(
         "--cache-dir --color --directory --project --config-file --allow-insecure-host"
         " --python-preference --python-fetch"
+    ),
+    runners=_commands("run, tool run"),
+    runner_value_options=_words(
+        "--extra --no-extra --group --no-group --only-group --no-editable-package --env-file -w"
+        " --with --with-editable --with-requirements --package --python-platform --index"
+        " --default-index -i --index-url --extra-index-url -f --find-links --index-strategy"
+        " --keyring-provider -P --upgrade-package --upgrade-group --resolution --prerelease"
+        " --prerelease-package --fork-strategy --exclude-newer --exclude-newer-package"
+        " --no-sources-package --reinstall-package --link-mode -C --config-setting"
+        " --config-settings-package --no-build-isolation-package --no-build-package"
+        " --no-binary-package --cache-dir --refresh-package -p --python --color"
+        " --allow-insecure-host --directory --project --config-file --from -c --constraints -b"
+        " --build-constraints --overrides --torch-backend"
     ),
     no_cache_options=frozenset({"--no-cache", "--no-cache-dir"}),  # --no-cache-dir: a hidden alias
     no_cache_letters="n",

@@ -21,9 +21,10 @@ class Invocation(NamedTuple):
     installer: Installer
     command: Command
     program: Word  # pip, python, uv ...: where findings point
+    name: str  # what messages call the call: `pip install`, `uv tool run`, `uvx`
     subcommand: Word  # the command's last word (`install` of `uv pip install`; uvx itself)
     flag_after: Word  # the word after which the no-cache flag goes
-    arguments: tuple[Word, ...]  # the words after `program`, up to the end of the call
+    arguments: tuple[Word, ...]  # the words after `program` that belong to the call
     no_cache: Word | None  # the option that turns the cache off, when the command line does
     cache_dir: Word | None  # the value of the --cache-dir that wins, when it sets the cache on
     env_reachable: bool  # False behind sudo (without -E) or `env -i`: outer variables are lost
@@ -47,18 +48,45 @@ def _is_pip_variable(word: Word) -> bool:
     return name is not None and bool(_PIP_VARIABLE.fullmatch(name))
 
 
-def find_invocation(command: Command, variables: Mapping[str, str | None] = {}) -> Invocation | None:
-    """The installer call that `command` makes, if it makes one that can fill a cache."""
+def find_invocations(command: Command, variables: Mapping[str, str | None] = {}) -> tuple[Invocation, ...]:
+    """The installer calls that `command` makes that can fill a cache: the call behind its
+    wrappers, and before it any wrapper that is an installer call itself (`uv run pip ...`)."""
     words = command.words
-    unwrapped = unwrap(words, variables, lambda word: _may_call(word, variables))
-    if unwrapped is None:
+    found = [
+        invocation
+        for index in range(len(words) - 1)
+        if words[index + 1].text == "run" and (invocation := _running_call(command, index, variables)) is not None
+    ]
+    is_wanted = lambda word: _may_call(word, variables)  # noqa: E731
+    unwrapped = unwrap(words, variables, is_wanted)
+    if unwrapped is not None and (invocation := _wrapped_call(command, *unwrapped, variables)) is not None:
+        found.append(invocation)
+    return tuple(found)
+
+
+def _running_call(command: Command, index: int, variables: Mapping[str, str | None]) -> Invocation | None:
+    """The call at words[index] when it is an installer's `run` that wrappers.unwrap skips
+    (`uv run`) and the wrappers before it lead to it."""
+    words = command.words
+    name = program_name(words[index], variables)
+    installer = None if name is None else installer_of_program(name)
+    if installer is None or ("run",) not in installer.runners:
         return None
-    index, wrapping = unwrapped
+    unwrapped = unwrap(words[: index + 1], variables, lambda word: True)
+    if unwrapped is None or unwrapped[0] != index:
+        return None
+    return _call(installer, command, words[index], index + 1, unwrapped[1])
+
+
+def _wrapped_call(
+    command: Command, index: int, wrapping: Wrapping, variables: Mapping[str, str | None]
+) -> Invocation | None:
+    words = command.words
     program = words[index]
     name = program_name(program, variables)
     installer = installer_of_program(name) if name is not None else PIP if _is_pip_variable(program) else None
     if installer is not None:
-        return _call(installer, command, program, index + 1, wrapping)
+        return _call(installer, command, program, index + 1, wrapping, name if name in installer.aliases else None)
     if name is None or _PYTHON_NAME.fullmatch(name):
         module = _python_module(words, index + 1, variables)
         if module is not None and (installer := installer_of_module(module[1])) is not None:
@@ -97,13 +125,21 @@ def _python_module(words: tuple[Word, ...], index: int, variables) -> tuple[int,
     return None
 
 
-def _call(installer: Installer, command: Command, program: Word, index: int, wrapping: Wrapping) -> Invocation | None:
-    """The call of `installer` whose options or command start at words[index], if it runs a
-    command that fills the cache."""
+def _call(
+    installer: Installer,
+    command: Command,
+    program: Word,
+    index: int,
+    wrapping: Wrapping,
+    alias: str | None = None,
+) -> Invocation | None:
+    """The call of `installer` whose options or command words start at words[index] (`alias`:
+    a program name that stands for a command, uvx), if it runs a command that fills the cache."""
     words = command.words
+    chain = installer.aliases[alias] if alias else ()
     double_dash = None
-    chain: tuple[str, ...] = ()
-    while True:
+    subcommand = program
+    while chain not in installer.commands:
         if index >= len(words):
             return None
         value = words[index].text
@@ -115,13 +151,16 @@ def _call(installer: Installer, command: Command, program: Word, index: int, wra
             index += 2 if value in installer.value_options else 1
             continue
         chain += (value,)
-        if chain in installer.commands:
-            break
-        if not any(command[: len(chain)] == chain for command in installer.commands):
+        if not any(known[: len(chain)] == chain for known in installer.commands):
             return None
+        subcommand = words[index]
         index += 1
-    subcommand = words[index]
-    arguments = _arguments(words, program)
+    arguments = _arguments(words, program, index if chain in installer.runners else None, installer)
+    if arguments is None:
+        return None
+    option = installer.needs_option.get(chain)
+    if option is not None and not any(word.text == option for word in arguments):
+        return None
     no_cache, cache_dir = _cache_options(installer, arguments)
     if double_dash is not None:
         # pip hands the `--` on to the subcommand, which takes all that follows for requirements
@@ -130,17 +169,31 @@ def _call(installer: Installer, command: Command, program: Word, index: int, wra
         flag_after = cache_dir  # pip's last option wins
     else:
         flag_after = subcommand
+    title = alias or " ".join((installer.name, *chain))
     return Invocation(
-        installer, command, program, subcommand, flag_after, arguments, no_cache, cache_dir, *wrapping.fields()
+        installer, command, program, title, subcommand, flag_after, arguments, no_cache, cache_dir, *wrapping.fields()
     )
 
 
-def _arguments(words: tuple[Word, ...], program: Word) -> tuple[Word, ...]:
+def _arguments(
+    words: tuple[Word, ...], program: Word, runner_options: int | None, installer: Installer
+) -> tuple[Word, ...] | None:
+    """The words of the call after `program`: up to the end of a `find -exec` command, or, for
+    a command that runs another (`uv run`, its options from words[runner_options]), up to that
+    one; None when there is none to run (`uvx` alone prints its usage)."""
     start = words.index(program) + 1
-    for end in range(start, len(words)):
-        if words[end].text in (";", "+"):
-            return words[start:end]  # the end of a `find -exec` command
-    return words[start:]
+    end = start
+    while end < len(words) and words[end].text not in (";", "+"):  # the end of a `find -exec` command
+        end += 1
+    if runner_options is not None:
+        index = runner_options
+        while index < end:
+            value = words[index].text
+            if value == "--" or (value is not None and not value.startswith("-")):
+                return words[start:index]
+            index += 2 if value in installer.runner_value_options else 1
+        return None
+    return words[start:end]
 
 
 def _cache_options(installer: Installer, arguments: tuple[Word, ...]) -> tuple[Word | None, Word | None]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pipfix import Settings, Strategy, fix
 from pipfix.dockerfile import scan
 from pipfix.edits import remove_edits
-from pipfix.invocation import find_invocation
+from pipfix.invocation import find_invocations
 from pipfix.rules import RULES
 from pipfix.shell import commands
 from pipfix.stages import run_contexts
@@ -61,8 +61,7 @@ def program_starts(source: str) -> set[int]:
     starts = set()
     for instruction, context in run_contexts(scan(source))[0]:
         for command in commands(instruction, source, context.dialect, context.env):
-            invocation = find_invocation(command, {**command.exported, **command.assignments})
-            if invocation is not None:
+            for invocation in find_invocations(command, {**command.exported, **command.assignments}):
                 starts.add(invocation.program.start)
     return starts
 

@@ -1,30 +1,36 @@
-"""find_invocation: which command lines are pip or uv calls that can fill a cache.
+"""find_invocations: which command lines are installer calls that can fill a cache.
 
 Each command line goes through the real pipeline: a one-RUN Dockerfile, scan, shell.commands,
-find_invocation. Rows: command line -> (tool, subcommand, program as written) or None.
+find_invocations. Rows: command line -> (tool, subcommand, program as written), a list of them
+when the line makes several calls (`uv run pip install x`), or None.
 """
 
 import pytest
 
 from pipfix.dockerfile import scan
-from pipfix.invocation import Invocation, find_invocation
+from pipfix.invocation import Invocation, find_invocations
 from pipfix.shell import commands
 
 
-def invocation(line: str) -> tuple[Invocation | None, str]:
-    """The invocation of the single command of `RUN line`, and the file text."""
+def invocations(line: str) -> tuple[tuple[Invocation, ...], str]:
+    """The invocations of the single command of `RUN line`, and the file text."""
     text = f"FROM python:3.12\nRUN {line}\n"
     run = scan(text).instructions[1]
     found = list(commands(run, text))
     assert len(found) == 1, f"expected one simple command, got {len(found)}"
-    return find_invocation(found[0]), text
+    return find_invocations(found[0]), text
 
 
-def summary(line: str) -> tuple[str, str | None, str] | None:
-    found, text = invocation(line)
-    if found is None:
-        return None
-    return found.tool, found.subcommand.text, text[found.program.start : found.program.end]
+def invocation(line: str) -> tuple[Invocation | None, str]:
+    """The last invocation of `RUN line` (the one behind the wrappers), and the file text."""
+    found, text = invocations(line)
+    return (found[-1] if found else None), text
+
+
+def summary(line: str):
+    found, text = invocations(line)
+    summaries = [(call.tool, call.subcommand.text, text[call.program.start : call.program.end]) for call in found]
+    return None if not summaries else summaries[0] if len(summaries) == 1 else summaries
 
 
 def pip(program: str = "pip", subcommand: str = "install") -> tuple[str, str, str]:
@@ -86,7 +92,7 @@ DOUBLE_DASH_CASES = [
     ("env -- pip install x", pip()),
     ("conda run -n e -- pip install x", pip()),
     ("poetry run -- pip install x", pip()),
-    ("uv run -- pip install x", pip()),
+    ("uv run -- pip install x", [uv("run"), pip()]),
 ]
 
 PYTHON_CASES = [
@@ -163,9 +169,11 @@ WRAPPER_CASES = [
     ("conda run -n env python train.py", None),
     ("pipenv run pip install x", pip()),
     ("poetry run python -m pip install x", pip("python")),
-    ("uv run --with x pip install y", pip()),
-    ("uv run --no-project -p 3.12 python -m pip install x", pip("python")),
-    ("uv run pytest", None),
+    ("uv run --with x pip install y", [uv("run"), pip()]),
+    ("uv run --no-project -p 3.12 python -m pip install x", [uv("run"), pip("python")]),
+    ("uv run pytest", uv("run")),
+    ("sudo uv run uv pip install x", [uv("run"), uv("install")]),
+    ("echo uv run pip install x", None),
     ("sudo -H env FOO=1 nice -n 5 timeout 60 pip install x", pip()),
     ("doas -u app pip install x", pip()),
     ("sudo --preserve-env=PATH pip install x", pip()),
@@ -220,13 +228,32 @@ UV_CASES = [
     ("uv sync --frozen", uv("sync")),
     ("uv tool install ruff", uv("install")),
     ("sudo uv pip install x", uv("install")),
+    ("uv add flask", uv("add")),
+    ("uv remove flask", uv("remove")),
+    ("uv lock", uv("lock")),
+    ("uv --directory /app lock --upgrade", uv("lock")),
+    ("uv run app.py", uv("run")),
+    ("uv build", uv("build")),
+    ("uv venv --seed /opt/venv", uv("venv")),
+    ("uv venv /opt/venv --seed", uv("venv")),
+    ("uv tool run ruff check", uv("run")),
+    ("uv tool upgrade ruff", uv("upgrade")),
+    ("uvx ruff check", uv("uvx", "uvx")),
+    ("/root/.local/bin/uvx --from httpie http", uv("/root/.local/bin/uvx", "/root/.local/bin/uvx")),
+    ("python -m uv pip install x", uv("install", "python")),
+    ("python3 -m uv sync", uv("sync", "python3")),
     ("uv venv", None),
+    ("uv venv /opt/venv", None),
     ("uv pip list", None),
     ("uv pip freeze", None),
     ("uv pip uninstall x", None),
-    ("uv lock", None),
-    ("uv tool run ruff", None),
+    ("uv export --frozen", None),
+    ("uv tree", None),
+    ("uv tool list", None),
+    ("uv python install 3.12", None),
+    ("uv cache clean", None),
     ("uv --version", None),
+    ("uvx", None),
 ]
 
 
@@ -262,6 +289,13 @@ CACHE_OPTION_CASES = [
     ("uv --no-cache-dir sync", ("--no-cache-dir", None)),
     ("uv --cache-dir /c sync", (None, "/c")),
     ("uv sync --no-cache --cache-dir /c", ("--no-cache", None)),
+    ("uv run --no-cache app", ("--no-cache", None)),
+    ("uv run app --no-cache", (None, None)),  # app's option, not uv's
+    ("uv run --with x -- app -n", (None, None)),
+    ("uvx --no-cache ruff", ("--no-cache", None)),
+    ("uvx ruff check --no-cache", (None, None)),
+    ("uvx --from ruff==0.5 ruff check --no-cache", (None, None)),
+    ("uv tool run -n ruff", ("-n", None)),
 ]
 
 

@@ -36,7 +36,7 @@ def check(use: CacheUse, strategy: Strategy) -> Violation | None:
     invocation = use.invocation
     if invocation.tool != TOOL or use.off or use.mount is not None:
         return None
-    message = f"`pip {invocation.subcommand.text}` keeps its download cache in the image layer"
+    message = f"`{invocation.name}` keeps its download cache in the image layer"
     if use.reuse is not None:
         message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
         return Violation(CODE, message, invocation.program.start, None)

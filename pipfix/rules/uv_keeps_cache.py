@@ -1,8 +1,10 @@
 """PIP002 uv-keeps-cache
 
 ## What it does
-Finds `uv pip install`, `uv pip sync`, `uv pip compile`, `uv sync` and `uv tool install` calls
-that keep uv's cache (no `--no-cache`, no `UV_NO_CACHE`, no cache mount on `~/.cache/uv`).
+Finds the uv calls that fill uv's cache and keep it (no `--no-cache`, no `UV_NO_CACHE`, no
+cache mount on `~/.cache/uv`): `uv pip install|sync|compile`, `uv sync`, `uv add`, `uv remove`,
+`uv lock`, `uv run`, `uv build`, `uv venv --seed`, `uv tool install|upgrade|run` and `uvx`, also
+as `python -m uv`. `uv run pip install x` is two calls, uv's and pip's, and both are fixed.
 
 ## Why is this bad?
 uv keeps every downloaded and built distribution in `~/.cache/uv`; in an image layer that is
@@ -18,7 +20,8 @@ after the call (`cp -r ~/.cache/uv/wheels-v5 /w`) is reported without a fix.
 
 ## Fixed
     RUN uv pip install --no-cache --system -r requirements.txt
-(or `RUN UV_NO_CACHE=1 uv pip install --system -r requirements.txt` with `--strategy env`)
+(or `RUN UV_NO_CACHE=1 uv pip install --system -r requirements.txt` with `--strategy env`).
+The flag goes right after the command: `uvx --no-cache ruff`, `uv run --no-cache app`.
 """
 
 from __future__ import annotations
@@ -41,9 +44,7 @@ def check(use: CacheUse, strategy: Strategy) -> Violation | None:
         return None
     if use.reuse is not None and use.reuse.links:
         return None  # the cache it fills is the one a later call links into
-    words = invocation.arguments[: invocation.arguments.index(invocation.subcommand) + 1]
-    command = " ".join(word.text or word.raw for word in words)
-    message = f"`uv {command}` keeps its download cache in the image layer"
+    message = f"`{invocation.name}` keeps its download cache in the image layer"
     if use.reuse is not None:
         message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
         return Violation(CODE, message, invocation.program.start, None)

@@ -170,13 +170,13 @@ FIX_CASES = [
         dockerfile(F, "RUN pipenv run pip install x && poetry run pip install y && uv run pip install z"),
         dockerfile(
             F,
-            "RUN pipenv run pip install --no-cache-dir x && poetry run pip install --no-cache-dir y && uv run pip install --no-cache-dir z",
+            "RUN pipenv run pip install --no-cache-dir x && poetry run pip install --no-cache-dir y && uv run --no-cache pip install --no-cache-dir z",
         ),
         dockerfile(
             F,
-            "RUN PIP_NO_CACHE_DIR=1 pipenv run pip install x && PIP_NO_CACHE_DIR=1 poetry run pip install y && PIP_NO_CACHE_DIR=1 uv run pip install z",
+            "RUN PIP_NO_CACHE_DIR=1 pipenv run pip install x && PIP_NO_CACHE_DIR=1 poetry run pip install y && UV_NO_CACHE=1 PIP_NO_CACHE_DIR=1 uv run pip install z",
         ),
-        id="pipenv poetry uv run",
+        id="pipenv poetry uv run (uv run is a call of its own: PIP002)",
     ),
     pytest.param(
         dockerfile(F, "RUN if [ -f r.txt ]; then pip install -r r.txt; fi; for p in a b; do pip install $p; done"),

@@ -263,6 +263,93 @@ FIX_CASES = [
     ),
 ]
 
+ALL_COMMANDS_CASES = [
+    pytest.param(
+        dockerfile(F, "RUN uv add flask && uv remove six && uv lock --upgrade"),
+        dockerfile(F, "RUN uv add --no-cache flask && uv remove --no-cache six && uv lock --no-cache --upgrade"),
+        dockerfile(
+            F, "RUN UV_NO_CACHE=1 uv add flask && UV_NO_CACHE=1 uv remove six && UV_NO_CACHE=1 uv lock --upgrade"
+        ),
+        id="uv add remove lock",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv venv /opt/venv && uv lock"),
+        dockerfile(F, "RUN uv venv /opt/venv && uv lock --no-cache"),
+        dockerfile(F, "RUN uv venv /opt/venv && UV_NO_CACHE=1 uv lock"),
+        id="uv venv without --seed downloads nothing, uv lock does",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv venv --seed /opt/venv"),
+        dockerfile(F, "RUN uv venv --no-cache --seed /opt/venv"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 uv venv --seed /opt/venv"),
+        id="uv venv --seed",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv build --wheel && uv tool upgrade ruff"),
+        dockerfile(F, "RUN uv build --no-cache --wheel && uv tool upgrade --no-cache ruff"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 uv build --wheel && UV_NO_CACHE=1 uv tool upgrade ruff"),
+        id="uv build, uv tool upgrade",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv run --frozen python manage.py collectstatic"),
+        dockerfile(F, "RUN uv run --no-cache --frozen python manage.py collectstatic"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 uv run --frozen python manage.py collectstatic"),
+        id="uv run",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uvx ruff check --no-cache . && uv tool run --from httpie http --version"),
+        dockerfile(
+            F, "RUN uvx --no-cache ruff check --no-cache . && uv tool run --no-cache --from httpie http --version"
+        ),
+        dockerfile(
+            F, "RUN UV_NO_CACHE=1 uvx ruff check --no-cache . && UV_NO_CACHE=1 uv tool run --from httpie http --version"
+        ),
+        id="uvx and uv tool run: the tool's own --no-cache does not count",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN /root/.local/bin/uvx pycowsay hi"),
+        dockerfile(F, "RUN /root/.local/bin/uvx --no-cache pycowsay hi"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 /root/.local/bin/uvx pycowsay hi"),
+        id="uvx under a path",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN python -m uv pip install x && python3 -m uv sync"),
+        dockerfile(F, "RUN python -m uv pip install --no-cache x && python3 -m uv sync --no-cache"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 python -m uv pip install x && UV_NO_CACHE=1 python3 -m uv sync"),
+        id="python -m uv",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv run pip install x"),
+        dockerfile(F, "RUN uv run --no-cache pip install --no-cache-dir x"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 PIP_NO_CACHE_DIR=1 uv run pip install x"),
+        id="uv run pip install: two calls, two caches",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv run --no-cache pip install x"),
+        dockerfile(F, "RUN uv run --no-cache pip install --no-cache-dir x"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 uv run --no-cache pip install x"),
+        id="uv run --no-cache does not reach pip",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN uv run uv pip install x"),
+        dockerfile(F, "RUN uv run --no-cache uv pip install --no-cache x"),
+        dockerfile(F, "RUN UV_NO_CACHE=1 uv run uv pip install x"),
+        id="uv run uv pip install: one prefix reaches both",
+    ),
+    pytest.param(
+        dockerfile(F, 'RUN ["uvx", "ruff", "check"]'),
+        dockerfile(F, 'RUN ["uvx", "--no-cache", "ruff", "check"]'),
+        dockerfile(F, 'RUN ["uvx", "--no-cache", "ruff", "check"]'),
+        id="uvx in exec form",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip uv run pip install x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip uv run --no-cache pip install x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip UV_NO_CACHE=1 uv run pip install x"),
+        id="uv run pip under a pip cache mount: only uv is fixed",
+    ),
+]
+
 NOOP_CASES = [
     pytest.param(dockerfile(F, "RUN uv pip install --no-cache x"), id="--no-cache"),
     pytest.param(dockerfile(F, "RUN uv pip install -n x"), id="-n"),
@@ -319,7 +406,16 @@ NOOP_CASES = [
         dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/uv,id=uv,sharing=locked \\", "    uv sync --frozen"),
         id="cache mount with more options, call on the next line",
     ),
-    pytest.param(dockerfile(F, "RUN uv venv /opt/venv && uv lock"), id="uv venv and uv lock"),
+    pytest.param(dockerfile(F, "RUN uv venv /opt/venv && uv export --frozen > r.txt"), id="uv venv and uv export"),
+    pytest.param(
+        dockerfile(F, "RUN uv tree && uv python install 3.12 && uv tool list"), id="uv tree, python, tool list"
+    ),
+    pytest.param(dockerfile(F, "RUN uvx --no-cache ruff check --no-cache ."), id="uvx --no-cache"),
+    pytest.param(dockerfile(F, "RUN uv run -n --with x app.py"), id="uv run -n"),
+    pytest.param(dockerfile(F, "RUN uv venv --seed --no-cache /opt/venv"), id="uv venv --seed --no-cache"),
+    pytest.param(dockerfile(F, "RUN uv run --no-cache uv pip install --no-cache x"), id="uv run uv pip, both off"),
+    pytest.param(dockerfile(F, "RUN UV_NO_CACHE=1 uv run uv pip install x"), id="a prefix reaches through uv run"),
+    pytest.param(dockerfile(F, "RUN uvx"), id="uvx alone prints its usage"),
     pytest.param(
         dockerfile(F, "RUN uv pip list && uv pip freeze && uv pip uninstall x"), id="uv pip list freeze uninstall"
     ),
@@ -333,12 +429,12 @@ NOOP_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("before", "after_flag", "after_env"), FIX_CASES)
+@pytest.mark.parametrize(("before", "after_flag", "after_env"), FIX_CASES + ALL_COMMANDS_CASES)
 def test_fix_flag(before, after_flag, after_env):
     assert_fix(before, after_flag, Strategy.FLAG)
 
 
-@pytest.mark.parametrize(("before", "after_flag", "after_env"), FIX_CASES)
+@pytest.mark.parametrize(("before", "after_flag", "after_env"), FIX_CASES + ALL_COMMANDS_CASES)
 def test_fix_env(before, after_flag, after_env):
     assert_fix(before, after_env, Strategy.ENV)
 
