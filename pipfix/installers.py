@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 class FixKind(enum.Enum):
     FLAG = "flag"  # `fix_text` right after the command (`pip install --no-cache-dir`)
+    GLOBAL_FLAG = "global flag"  # `fix_text` right before the command (`pdm --no-cache install`)
 
 
 class Truth(enum.Enum):
@@ -131,7 +132,25 @@ UV = Installer(
     mentions=("uv",),
 )
 
-INSTALLERS = (PIP, UV)
+# pdm's --no-cache is one of its global options: `pdm install --no-cache` is a usage error.
+# PDM_NO_CACHE turns the cache off whatever its value, unless empty.
+PDM = Installer(
+    name="pdm",
+    programs=frozenset({"pdm"}),
+    modules=frozenset({"pdm"}),
+    commands=_commands("install, sync, add, update, lock, remove, build"),
+    value_options=_words("-c --config"),
+    no_cache_options=frozenset({"--no-cache"}),
+    no_cache_variable="PDM_NO_CACHE",
+    truth=Truth.NON_EMPTY,
+    cache_dir_variable="PDM_CACHE_DIR",
+    cache_name="pdm",
+    fix=FixKind.GLOBAL_FLAG,
+    fix_text="--no-cache",
+    mentions=("pdm",),
+)
+
+INSTALLERS = (PIP, UV, PDM)
 
 _BY_PROGRAM: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.programs}
 _BY_MODULE: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.modules}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .installers import PIP, Installer, installer_of_module, installer_of_program
+from .installers import PIP, FixKind, Installer, installer_of_module, installer_of_program
 from .shell import Command, Word
 from .wrappers import Wrapping, program_name, static_value, unwrap, variable_name
 
@@ -138,7 +138,7 @@ def _call(
     words = command.words
     chain = installer.aliases[alias] if alias else ()
     double_dash = None
-    subcommand = program
+    subcommand = before_command = program
     while chain not in installer.commands:
         if index >= len(words):
             return None
@@ -150,6 +150,8 @@ def _call(
         if value is None or value.startswith("-"):  # a dynamic word is taken for an option
             index += 2 if value in installer.value_options else 1
             continue
+        if not chain:
+            before_command = words[index - 1]
         chain += (value,)
         if not any(known[: len(chain)] == chain for known in installer.commands):
             return None
@@ -162,7 +164,9 @@ def _call(
     if option is not None and not any(word.text == option for word in arguments):
         return None
     no_cache, cache_dir = _cache_options(installer, arguments)
-    if double_dash is not None:
+    if installer.fix is FixKind.GLOBAL_FLAG:
+        flag_after = before_command
+    elif double_dash is not None:
         # pip hands the `--` on to the subcommand, which takes all that follows for requirements
         flag_after = words[double_dash - 1]
     elif installer.last_cache_option_wins and cache_dir is not None and cache_dir.start > subcommand.start:

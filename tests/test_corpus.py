@@ -9,7 +9,7 @@ strategy:
 - insertions only: removing the inserted texts (Result.edits) gives back the original exactly,
   and applying them to the original gives Result.text;
 - every inserted text is one pipfix may insert, and each edit is the fix of a finding of the
-  matching tool (pip: PIP001, uv: PIP002);
+  matching tool (pip: PIP001, uv: PIP002, pdm: PIP005 ...);
 - BuildKit reads the fixed file as the same instructions: keyword, line range, flags, form and
   every value (and heredoc body) equal to the original's once the inserted texts are removed.
 
@@ -44,12 +44,16 @@ REJECTED = {
 }
 
 PIP_FLAGS = {" --no-cache-dir", ', "--no-cache-dir"', ',"--no-cache-dir"'}
-UV_FLAGS = {" --no-cache", ', "--no-cache"', ',"--no-cache"'}
+NO_CACHE_FLAGS = {" --no-cache", ', "--no-cache"', ',"--no-cache"'}
 # The env strategy falls back to the flag where a variable cannot reach the call (sudo, env -i,
 # exec form, PowerShell or cmd).
 ALLOWED_TEXTS = {
-    Strategy.FLAG: {"PIP001": PIP_FLAGS, "PIP002": UV_FLAGS},
-    Strategy.ENV: {"PIP001": PIP_FLAGS | {"PIP_NO_CACHE_DIR=1 "}, "PIP002": UV_FLAGS | {"UV_NO_CACHE=1 "}},
+    Strategy.FLAG: {"PIP001": PIP_FLAGS, "PIP002": NO_CACHE_FLAGS, "PIP005": NO_CACHE_FLAGS},
+    Strategy.ENV: {
+        "PIP001": PIP_FLAGS | {"PIP_NO_CACHE_DIR=1 "},
+        "PIP002": NO_CACHE_FLAGS | {"UV_NO_CACHE=1 "},
+        "PIP005": NO_CACHE_FLAGS | {"PDM_NO_CACHE=1 "},
+    },
 }
 
 

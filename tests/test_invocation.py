@@ -257,6 +257,20 @@ UV_CASES = [
 ]
 
 
+def call(tool: str, subcommand: str, program: str | None = None) -> tuple[str, str, str]:
+    return tool, subcommand, program or tool
+
+
+OTHER_INSTALLER_CASES = [
+    ("pdm install", call("pdm", "install")),
+    ("pdm -v -c pdm.toml sync", call("pdm", "sync")),
+    ("python -m pdm lock", call("pdm", "lock", "python")),
+    ("pdm list", None),
+    ("pdm run pip install x", None),  # pdm run is no wrapper pipfix knows
+    ("pdm --version", None),
+]
+
+
 def rows(cases):
     """(line, expected) tuples as params named by their line; pytest.param rows (e.g. an
     expected failure: marks=pytest.mark.xfail(reason="engine bug: …", strict=True)) as they are."""
@@ -265,7 +279,15 @@ def rows(cases):
 
 @pytest.mark.parametrize(
     ("line", "expected"),
-    rows(PIP_CASES + PIP_OPTION_CASES + DOUBLE_DASH_CASES + PYTHON_CASES + WRAPPER_CASES + UV_CASES),
+    rows(
+        PIP_CASES
+        + PIP_OPTION_CASES
+        + DOUBLE_DASH_CASES
+        + PYTHON_CASES
+        + WRAPPER_CASES
+        + UV_CASES
+        + OTHER_INSTALLER_CASES
+    ),
 )
 def test_find_invocation(line, expected):
     assert summary(line) == expected

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from pipfix.render.github import escape_data, escape_property
+from pipfix.rules import RULES
 from tests.cli_support import PYTHON_M_PIPFIX, run, write  # noqa: F401 (run)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +134,7 @@ def test_sarif_validates_against_the_official_schema(run, tree):
 def test_sarif_rules_carry_descriptions_and_help(run, tree):
     _, log = report(run, "sarif")
     rules = log["runs"][0]["tool"]["driver"]["rules"]
-    assert {rule["id"] for rule in rules} == {"PIP001", "PIP002", "PIP003", "PIP004"}
+    assert {rule["id"] for rule in rules} == {rule.CODE for rule in RULES}
     for rule in rules:
         assert rule["name"] and rule["shortDescription"]["text"].endswith(".")
         assert len(rule["fullDescription"]["text"]) > len(rule["shortDescription"]["text"])

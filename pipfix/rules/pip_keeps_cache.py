@@ -22,8 +22,8 @@ list`) is reported without a fix: it needs the cache.
 from __future__ import annotations
 
 from ..cache import CacheUse
-from ..fixes import cache_off_edit
 from ..settings import Strategy
+from .keeps_cache import keeps_cache
 from .violation import Violation
 
 CODE = "PIP001"
@@ -33,11 +33,4 @@ TOOL = "pip"
 
 
 def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    invocation = use.invocation
-    if invocation.tool != TOOL or use.off or use.mount is not None:
-        return None
-    message = f"`{invocation.name}` keeps its download cache in the image layer"
-    if use.reuse is not None:
-        message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
-        return Violation(CODE, message, invocation.program.start, None)
-    return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))
+    return keeps_cache(use, strategy, CODE, TOOL)

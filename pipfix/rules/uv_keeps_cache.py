@@ -27,9 +27,9 @@ The flag goes right after the command: `uvx --no-cache ruff`, `uv run --no-cache
 from __future__ import annotations
 
 from ..cache import CacheUse
-from ..fixes import cache_off_edit
 from ..reuse import links_into_cache
 from ..settings import Strategy
+from .keeps_cache import keeps_cache
 from .violation import Violation
 
 CODE = "PIP002"
@@ -39,13 +39,8 @@ TOOL = "uv"
 
 
 def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    invocation = use.invocation
-    if invocation.tool != TOOL or use.off or use.mount is not None or links_into_cache(use):
+    if use.invocation.tool != TOOL or links_into_cache(use):
         return None
     if use.reuse is not None and use.reuse.links:
         return None  # the cache it fills is the one a later call links into
-    message = f"`{invocation.name}` keeps its download cache in the image layer"
-    if use.reuse is not None:
-        message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
-        return Violation(CODE, message, invocation.program.start, None)
-    return Violation(CODE, message, invocation.program.start, cache_off_edit(use, strategy))
+    return keeps_cache(use, strategy, CODE, TOOL)
