@@ -43,12 +43,14 @@ class Installer:
     runner_value_options: frozenset[str] = frozenset()
     no_cache_options: frozenset[str] = frozenset()  # options that turn the cache off
     no_cache_letters: str = ""  # short options that turn it off, also in a cluster (`-qn`)
+    pip_args_option: str | None = None  # the option whose value the tool passes on to pip
     cache_dir_option: str | None = None
     # pip's option parser: of --no-cache-dir and --cache-dir the last wins, and a --cache-dir
     # on the command line beats the no-cache variable
     last_cache_option_wins: bool = False
     no_cache_variable: str | None = None
     truth: Truth = Truth.BOOLEAN
+    env_fix: bool = True  # the env strategy sets no_cache_variable=1 before the call
     cache_dir_variable: str | None = None
     cache_name: str | None = None  # the cache's directory under ~/.cache (XDG_CACHE_HOME)
     # words the text of a file must contain to call the tool (the engine's cheap prefilter)
@@ -150,7 +152,47 @@ PDM = Installer(
     mentions=("pdm",),
 )
 
-INSTALLERS = (PIP, UV, PDM)
+# pipx runs pip, or uv when uv is installed (pipx 1.8 and later): `--pip-args=--no-cache-dir`
+# reaches both, PIP_NO_CACHE_DIR only pip, so the env strategy uses the flag too. pipx's own
+# `run --no-cache` is about its cached environments, not about downloads.
+PIPX = Installer(
+    name="pipx",
+    programs=frozenset({"pipx"}),
+    modules=frozenset({"pipx"}),
+    commands=_commands("install, install-all, inject, upgrade, upgrade-all, upgrade-shared, run"),
+    runners=_commands("run"),
+    runner_value_options=_words(
+        "--python-args --with --spec --python --fetch-python --index-url --pip-args --cooldown --backend"
+    ),
+    pip_args_option="--pip-args",
+    no_cache_variable="PIP_NO_CACHE_DIR",
+    truth=Truth.NON_EMPTY,
+    env_fix=False,
+    cache_dir_variable="PIP_CACHE_DIR",
+    cache_name="pip",
+    fix=FixKind.FLAG,
+    fix_text="--pip-args=--no-cache-dir",
+    mentions=("pip",),
+)
+
+# pip-tools' pip-sync runs pip: its --pip-args and pip's variables both reach it.
+PIP_TOOLS = Installer(
+    name="pip-tools",
+    programs=frozenset({"pip-sync"}),
+    modules=frozenset({"piptools"}),
+    aliases={"pip-sync": ("sync",)},
+    commands=_commands("sync"),
+    pip_args_option="--pip-args",
+    no_cache_variable="PIP_NO_CACHE_DIR",
+    truth=Truth.NON_EMPTY,
+    cache_dir_variable="PIP_CACHE_DIR",
+    cache_name="pip",
+    fix=FixKind.FLAG,
+    fix_text="--pip-args=--no-cache-dir",
+    mentions=("pip",),
+)
+
+INSTALLERS = (PIP, UV, PDM, PIPX, PIP_TOOLS)
 
 _BY_PROGRAM: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.programs}
 _BY_MODULE: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.modules}

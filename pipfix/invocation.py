@@ -4,6 +4,7 @@ behind wrappers. How each installer's command line looks is data, in installers.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -52,13 +53,13 @@ def find_invocations(command: Command, variables: Mapping[str, str | None] = {})
     """The installer calls that `command` makes that can fill a cache: the call behind its
     wrappers, and before it any wrapper that is an installer call itself (`uv run pip ...`)."""
     words = command.words
+    unwrapped = unwrap(words, variables, lambda word: _may_call(word, variables))
+    wrapped = len(words) if unwrapped is None else unwrapped[0]
     found = [
         invocation
-        for index in range(len(words) - 1)
+        for index in range(wrapped - 1)
         if words[index + 1].text == "run" and (invocation := _running_call(command, index, variables)) is not None
     ]
-    is_wanted = lambda word: _may_call(word, variables)  # noqa: E731
-    unwrapped = unwrap(words, variables, is_wanted)
     if unwrapped is not None and (invocation := _wrapped_call(command, *unwrapped, variables)) is not None:
         found.append(invocation)
     return tuple(found)
@@ -212,7 +213,11 @@ def _cache_options(installer: Installer, arguments: tuple[Word, ...]) -> tuple[W
             continue
         if value == "--":
             break
-        if value.split("=", 1)[0] in installer.no_cache_options or _has_letter(value, installer.no_cache_letters):
+        if (
+            value.split("=", 1)[0] in installer.no_cache_options
+            or _has_letter(value, installer.no_cache_letters)
+            or _pip_args_turn_off(installer, arguments, position)
+        ):
             no_cache = word
             if installer.last_cache_option_wins:
                 cache_dir = None
@@ -225,6 +230,23 @@ def _cache_options(installer: Installer, arguments: tuple[Word, ...]) -> tuple[W
         if installer.last_cache_option_wins and word is not no_cache:
             no_cache = None
     return no_cache, None if no_cache else cache_dir
+
+
+def _pip_args_turn_off(installer: Installer, arguments: tuple[Word, ...], position: int) -> bool:
+    """arguments[position] is the value of the tool's --pip-args and holds --no-cache-dir."""
+    option = installer.pip_args_option
+    if option is None:
+        return False
+    value = arguments[position].text or ""
+    if value.startswith(option + "="):
+        value = value[len(option) + 1 :]
+    elif position == 0 or arguments[position - 1].text != option:
+        return False
+    try:
+        pip_arguments = shlex.split(value)
+    except ValueError:  # unbalanced quotes: the tool fails too
+        return False
+    return any(argument.split("=", 1)[0] in PIP.no_cache_options for argument in pip_arguments)
 
 
 def _has_letter(option: str, letters: str) -> bool:

@@ -45,14 +45,24 @@ REJECTED = {
 
 PIP_FLAGS = {" --no-cache-dir", ', "--no-cache-dir"', ',"--no-cache-dir"'}
 NO_CACHE_FLAGS = {" --no-cache", ', "--no-cache"', ',"--no-cache"'}
+# pipx and pip-sync: the flag, or into a --pip-args value already given
+PIP_ARGS_FLAGS = {" --pip-args=--no-cache-dir", ', "--pip-args=--no-cache-dir"', "--no-cache-dir ", "'--no-cache-dir '"}
 # The env strategy falls back to the flag where a variable cannot reach the call (sudo, env -i,
 # exec form, PowerShell or cmd).
 ALLOWED_TEXTS = {
-    Strategy.FLAG: {"PIP001": PIP_FLAGS, "PIP002": NO_CACHE_FLAGS, "PIP005": NO_CACHE_FLAGS},
+    Strategy.FLAG: {
+        "PIP001": PIP_FLAGS,
+        "PIP002": NO_CACHE_FLAGS,
+        "PIP005": NO_CACHE_FLAGS,
+        "PIP006": PIP_ARGS_FLAGS,
+        "PIP007": PIP_ARGS_FLAGS,
+    },
     Strategy.ENV: {
         "PIP001": PIP_FLAGS | {"PIP_NO_CACHE_DIR=1 "},
         "PIP002": NO_CACHE_FLAGS | {"UV_NO_CACHE=1 "},
         "PIP005": NO_CACHE_FLAGS | {"PDM_NO_CACHE=1 "},
+        "PIP006": PIP_ARGS_FLAGS,
+        "PIP007": PIP_ARGS_FLAGS | {"PIP_NO_CACHE_DIR=1 "},
     },
 }
 

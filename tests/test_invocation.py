@@ -59,9 +59,9 @@ PIP_CASES = [
     ("pip check", None),
     ("pip --version", None),
     ("pip", None),
-    ("pipx install x", None),
+    ("pipx install x", ("pipx", "install", "pipx")),
     ("pip-compile requirements.in", None),
-    ("pip-sync requirements.txt", None),
+    ("pip-sync requirements.txt", ("pip-tools", "pip-sync", "pip-sync")),
     ("pipenv install", None),
     ("poetry install", None),
     ("echo pip install x", None),
@@ -120,7 +120,7 @@ PYTHON_CASES = [
     ("python -h -m pip install x", None),  # -h prints the usage and exits
     ("python - -m pip install x", None),
     ("python setup.py install", None),
-    ("python -m pipx install x", None),
+    ("python -m pipx install x", ("pipx", "install", "python")),
     ("python -m pip uninstall x", None),
     ("python -m pip", None),
     ("python -m", None),
@@ -268,6 +268,13 @@ OTHER_INSTALLER_CASES = [
     ("pdm list", None),
     ("pdm run pip install x", None),  # pdm run is no wrapper pipfix knows
     ("pdm --version", None),
+    ("pipx inject app x", call("pipx", "inject")),
+    ("pipx run --spec black==24 black .", call("pipx", "run")),
+    ("pipx list", None),
+    ("pipx reinstall-all", None),  # no --pip-args: it reuses the ones given at install
+    ("python -m piptools sync r.txt", call("pip-tools", "sync", "python")),
+    ("/opt/venv/bin/pip-sync r.txt", call("pip-tools", "/opt/venv/bin/pip-sync", "/opt/venv/bin/pip-sync")),
+    ("python -m piptools compile r.in", None),
 ]
 
 
@@ -318,6 +325,12 @@ CACHE_OPTION_CASES = [
     ("uvx ruff check --no-cache", (None, None)),
     ("uvx --from ruff==0.5 ruff check --no-cache", (None, None)),
     ("uv tool run -n ruff", ("-n", None)),
+    ("pipx install --pip-args=--no-cache-dir x", ("--pip-args=--no-cache-dir", None)),
+    ("pipx install --pip-args '--pre --no-cache-dir' x", ("'--pre --no-cache-dir'", None)),
+    ("pipx install --pip-args=--no-cach x", ("--pip-args=--no-cach", None)),
+    ("pipx install --pip-args=--pre x", (None, None)),
+    ("pipx run --no-cache black", (None, None)),  # pipx's own: its cached environments
+    ("pip-sync --pip-args '--no-cache-dir' r.txt", ("'--no-cache-dir'", None)),
 ]
 
 

@@ -6,10 +6,25 @@ setting rules check one variable set by ENV, ARG or an inline prefix (`check(set
 
 from __future__ import annotations
 
-from . import invalid_no_cache_value, no_cache_defeats_mount, pdm_keeps_cache, pip_keeps_cache, uv_keeps_cache
+from . import (
+    invalid_no_cache_value,
+    no_cache_defeats_mount,
+    pdm_keeps_cache,
+    pip_keeps_cache,
+    pip_sync_keeps_cache,
+    pipx_keeps_cache,
+    uv_keeps_cache,
+)
 from .violation import Violation
 
-CALL_RULES = (pip_keeps_cache, uv_keeps_cache, pdm_keeps_cache, no_cache_defeats_mount)
+CALL_RULES = (
+    pip_keeps_cache,
+    uv_keeps_cache,
+    pdm_keeps_cache,
+    pipx_keeps_cache,
+    pip_sync_keeps_cache,
+    no_cache_defeats_mount,
+)
 SETTING_RULES = (invalid_no_cache_value,)
 RULES = CALL_RULES + SETTING_RULES
 

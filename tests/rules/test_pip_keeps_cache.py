@@ -376,9 +376,9 @@ FIX_CASES = [
     ),
     pytest.param(
         dockerfile(F, "RUN pip install pip-tools && pip-compile && pip-sync"),
-        dockerfile(F, "RUN pip install --no-cache-dir pip-tools && pip-compile && pip-sync"),
-        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install pip-tools && pip-compile && pip-sync"),
-        id="pip-compile and pip-sync are not pip",
+        dockerfile(F, "RUN pip install --no-cache-dir pip-tools && pip-compile && pip-sync --pip-args=--no-cache-dir"),
+        dockerfile(F, "RUN PIP_NO_CACHE_DIR=1 pip install pip-tools && pip-compile && PIP_NO_CACHE_DIR=1 pip-sync"),
+        id="pip-compile is not pip, pip-sync has a rule of its own (PIP007)",
     ),
     pytest.param(
         dockerfile(F, "RUN pip install x \\", "  && pip uninstall -y y \\", "  && pip install z"),
@@ -563,7 +563,10 @@ NOOP_CASES = [
         dockerfile(F, "RUN pip config list && pip cache purge && pip check && pip --version"),
         id="more commands without a cache",
     ),
-    pytest.param(dockerfile(F, "RUN pipx install black && pipenv install && poetry install"), id="other installers"),
+    pytest.param(
+        dockerfile(F, "RUN pip-compile r.in && pipx list && pipenv --version && poetry --version"),
+        id="other installers' commands that download nothing",
+    ),
     pytest.param(dockerfile(F, "RUN echo pip install x && apt-get install -y python3-pip"), id="pip as an argument"),
     pytest.param(dockerfile(F, "# pip install x", "RUN true"), id="comment"),
     pytest.param(

@@ -1,0 +1,36 @@
+"""PIP007 pip-sync-keeps-cache
+
+## What it does
+Finds `pip-sync` calls (pip-tools; also `python -m piptools sync`) whose pip keeps its download
+cache: no `--no-cache-dir` in `--pip-args`, no `PIP_NO_CACHE_DIR`, no cache mount on
+`~/.cache/pip`.
+
+## Why is this bad?
+pip-sync installs with pip, which keeps every wheel it downloads or builds in `~/.cache/pip`:
+in an image layer that is dead weight.
+
+## Example
+    RUN pip-sync requirements.txt
+
+## Fixed
+    RUN pip-sync --pip-args=--no-cache-dir requirements.txt
+(or `RUN PIP_NO_CACHE_DIR=1 pip-sync requirements.txt` with `--strategy env`). When
+`--pip-args` is already given, the flag goes into its value (`--pip-args="--no-cache-dir -q"`):
+a second `--pip-args` would replace the first.
+"""
+
+from __future__ import annotations
+
+from ..cache import CacheUse
+from ..settings import Strategy
+from .keeps_cache import keeps_cache
+from .violation import Violation
+
+CODE = "PIP007"
+NAME = "pip-sync-keeps-cache"
+FIXABLE = True
+TOOL = "pip-tools"
+
+
+def check(use: CacheUse, strategy: Strategy) -> Violation | None:
+    return keeps_cache(use, strategy, CODE, TOOL)
