@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
-from .cache import CacheUse, cache_use
+from .cache import CacheUse, Run, cache_use
 from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
 from .errors import CannotFix, InternalError
+from .fixes import edit_order
 from .installers import MENTIONS
 from .invocation import find_invocations
 from .memory import MEMORY
@@ -70,7 +71,7 @@ def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
     contexts = run_contexts(dockerfile)
     violations = _reported(dockerfile, text, settings, suppressed, contexts)
     # in the order found where two share an offset (`UV_NO_CACHE=1 PIP_NO_CACHE_DIR=1 uv run pip`)
-    edits = tuple(sorted(dict.fromkeys(v.fix for v in violations if v.fix is not None), key=lambda edit: edit.offset))
+    edits = tuple(sorted(dict.fromkeys(v.fix for v in violations if v.fix is not None), key=edit_order))
     fixed = apply_edits(text, edits)
     if edits:
         _self_check(text, fixed, edits, dockerfile, settings, suppressed, contexts[0])
@@ -162,19 +163,19 @@ def _shifted(violation: Violation, shift: int) -> Violation:
 def _found_violations(
     instruction: Instruction, context: RunContext, text: str, settings: Settings
 ) -> Iterator[Violation]:
-    run_commands = tuple(commands(instruction, text, context.dialect, context.env))
+    run = Run(instruction, text, tuple(commands(instruction, text, context.dialect, context.env)))
     uses: list[tuple[int, CacheUse]] = []  # with the position of the call's command
-    for position, command in enumerate(run_commands):
+    for position, command in enumerate(run.commands):
         for word in setting_words(command):
             name, _, value = (word.text or "").partition("=")
             for rule in SETTING_RULES:
                 if violation := rule.check(Setting(name, value, word.start, instruction.start_line)):
                     yield violation
         for invocation in find_invocations(command, {**command.exported, **command.assignments}):
-            uses.append((position, cache_use(invocation, context)))
+            uses.append((position, cache_use(invocation, context, run, position)))
     if not uses:
         return
-    for (_, use), reuse in zip(uses, reuses(uses, run_commands, context.home), strict=True):
+    for (_, use), reuse in zip(uses, reuses(uses, run.commands, context.home), strict=True):
         for rule in CALL_RULES:
             if violation := rule.check(use if reuse is None else use._replace(reuse=reuse), settings.strategy):
                 yield violation

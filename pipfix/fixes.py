@@ -1,15 +1,28 @@
-"""The edits that turn a call's cache off: a flag in the call, or a variable before it."""
+"""The edits that turn a call's cache off: a flag in the call, a variable before it, or a
+clean-up appended to the RUN."""
 
 from __future__ import annotations
 
-from .cache import CacheUse
+import re
+from collections.abc import Mapping
+
+from .cache import CacheUse, expanded
 from .edits import Edit
+from .installers import FixKind
 from .invocation import Invocation
 from .settings import Strategy
 from .shell import Word
-from .wrappers import expands_in_cmd
+from .wrappers import expands_in_cmd, program_name
 
 _PIP_FLAG = "--no-cache-dir"
+_APPENDED = " && "
+_SAFE_PATH = re.compile(r"/[A-Za-z0-9_./@+-]*")
+
+
+def edit_order(edit: Edit) -> tuple[int, bool]:
+    """Sorts edits by offset; at one offset, a command appended to the RUN goes after any other
+    insertion (`uv sync --no-cache && conda clean --all --yes`), the rest keep their order."""
+    return edit.offset, edit.text.startswith(_APPENDED)
 
 
 def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
@@ -19,6 +32,8 @@ def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
     command = invocation.command
     if not command.confident:
         return None
+    if installer.fix in (FixKind.CLEAN_UP, FixKind.REMOVAL):
+        return _clean_up_edit(use)  # the same in both strategies
     if strategy is Strategy.ENV and installer.env_fix and installer.no_cache_variable and _prefix_reaches(use):
         return Edit(command.words[0].start, f"{installer.no_cache_variable}=1 ")
     if installer.pip_args_option is not None:
@@ -84,3 +99,33 @@ def _inside_quotes(raw: str, index: int) -> bool:
         elif char == quote:
             quote = None
     return quote is not None
+
+
+def _clean_up_edit(use: CacheUse) -> Edit | None:
+    """A command appended to the RUN that empties the cache: `&& conda clean --all --yes` (the
+    call's own program word), `&& rm -rf DIR/cache DIR/artifacts`. None when it cannot be placed
+    where it runs after the whole RUN as the call did: exec form, another shell, wrappers that
+    change the user or the environment, an unknown program word or cache directory."""
+    invocation = use.invocation
+    installer = invocation.installer
+    run = use.run
+    if run is None or use.context.dialect != "posix" or invocation.command.exec_form or not invocation.env_reachable:
+        return None
+    if installer.fix is FixKind.CLEAN_UP:
+        program = invocation.program
+        if program_name(program, use.env) not in installer.programs or not _reusable(program, use.context.env):
+            return None
+        command = f"{program.raw} {installer.fix_text}"
+    else:
+        directory = use.directory
+        if directory is None or not _SAFE_PATH.fullmatch(directory):
+            return None
+        command = " ".join((installer.fix_text, *(f"{directory}/{name}" for name in installer.removed)))
+    end = run.end()
+    return None if end is None else Edit(end.offset, f"{end.before}{command}")
+
+
+def _reusable(program: Word, stage_env: Mapping[str, str]) -> bool:
+    """The program word means the same at the end of the RUN: static, or its only expansions
+    are of the stage's ENV and ARG (`$CONDA_DIR/bin/conda`)."""
+    return program.text is not None or expanded(program.raw, stage_env, None) is not None

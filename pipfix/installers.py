@@ -3,6 +3,9 @@
 The invocation stage reads how a call is written (program names, options, the commands that
 fill the cache), the cache stage where the cache lives and what turns it off, the fixes which
 edit turns it off. Adding an installer is a row here and a rule module in rules/.
+
+What each row says was measured with the real tools (a temporary HOME, before and after the
+fix: tests/test_real_runs.py) or, for conda and its kin (not on PyPI), taken from their docs.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass, field
 class FixKind(enum.Enum):
     FLAG = "flag"  # `fix_text` right after the command (`pip install --no-cache-dir`)
     GLOBAL_FLAG = "global flag"  # `fix_text` right before the command (`pdm --no-cache install`)
+    CLEAN_UP = "clean-up"  # `PROGRAM fix_text` appended to the RUN (`conda clean --all --yes`)
+    REMOVAL = "removal"  # `rm -rf` of the cache's `removed` directories appended to the RUN
 
 
 class Truth(enum.Enum):
@@ -26,18 +31,29 @@ class Truth(enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class CleanUp:
+    """A command that empties the cache when it runs after the call in the same RUN."""
+
+    command: str | None  # its command word (`conda clean`); None: options alone (`pipenv --clear`)
+    options: frozenset[str]  # one of them must be given (`--all`)
+    letters: str = ""  # or one of these short options, also in a cluster (`-afy`)
+
+
+@dataclass(frozen=True, slots=True)
 class Installer:
     name: str  # what messages call the tool
     programs: frozenset[str]  # program file names (lower case, without `.exe`)
     commands: frozenset[tuple[str, ...]]  # the (sub)commands that fill the cache
     fix: FixKind
-    fix_text: str  # the flag that turns the cache off
+    fix_text: str  # the flag that turns the cache off, or the clean-up's arguments
     program_pattern: re.Pattern[str] | None = None  # more program names (pip3.12)
     modules: frozenset[str] = frozenset()  # `python -m MODULE`
     # program names that stand for a command (`uvx` is `uv tool run`)
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     value_options: frozenset[str] = frozenset()  # options before the command that take a value
     needs_option: Mapping[tuple[str, ...], str] = field(default_factory=dict)  # `uv venv --seed`
+    # options with which the command downloads nothing, or keeps what it downloads on purpose
+    exempt_options: frozenset[str] = frozenset()
     # commands that run another command: their own options end at its first word
     runners: frozenset[tuple[str, ...]] = frozenset()
     runner_value_options: frozenset[str] = frozenset()
@@ -51,8 +67,13 @@ class Installer:
     no_cache_variable: str | None = None
     truth: Truth = Truth.BOOLEAN
     env_fix: bool = True  # the env strategy sets no_cache_variable=1 before the call
-    cache_dir_variable: str | None = None
+    cache_dir_variable: str | None = None  # (for conda a list: the first entry is written to)
     cache_name: str | None = None  # the cache's directory under ~/.cache (XDG_CACHE_HOME)
+    prefix_cache: str | None = None  # or its directory under the tool's prefix (conda's pkgs)
+    root_prefix_variable: str | None = None
+    clean_up: CleanUp | None = None  # a command that empties the cache
+    removed: tuple[str, ...] = ()  # REMOVAL: the cache's subdirectories that the fix removes
+    cache_dir_query: tuple[str, ...] = ()  # the command that prints the cache directory
     # words the text of a file must contain to call the tool (the engine's cheap prefilter)
     mentions: tuple[str, ...] = ()
 
@@ -192,7 +213,63 @@ PIP_TOOLS = Installer(
     mentions=("pip",),
 )
 
-INSTALLERS = (PIP, UV, PDM, PIPX, PIP_TOOLS)
+# pipenv points pip's cache at its own (~/.cache/pipenv); pip's variable and --extra-pip-args
+# reach it when pipenv installs from the lock file, but locking fills a cache of pipenv's own
+# whatever pip is told. `pipenv --clear` empties both, from any directory.
+PIPENV = Installer(
+    name="pipenv",
+    programs=frozenset({"pipenv"}),
+    modules=frozenset({"pipenv"}),
+    commands=_commands("install, sync, lock, update, upgrade"),
+    value_options=_words("--python --pypi-mirror"),
+    pip_args_option="--extra-pip-args",
+    no_cache_variable="PIP_NO_CACHE_DIR",
+    truth=Truth.NON_EMPTY,
+    cache_dir_variable="PIPENV_CACHE_DIR",
+    cache_name="pipenv",
+    clean_up=CleanUp(None, frozenset({"--clear"})),
+    fix=FixKind.CLEAN_UP,
+    fix_text="--clear",
+    mentions=("pip",),
+)
+
+# Neither Poetry's --no-cache nor `poetry cache clear --all` removes the downloaded wheels
+# (artifacts/); removing cache/ and artifacts/ does, and keeps the virtualenvs/ that Poetry
+# puts in the same directory by default.
+POETRY = Installer(
+    name="poetry",
+    programs=frozenset({"poetry"}),
+    modules=frozenset({"poetry"}),
+    commands=_commands("install, sync, add, update, lock, remove"),
+    value_options=_words("-C --directory -P --project"),
+    cache_dir_variable="POETRY_CACHE_DIR",
+    cache_name="pypoetry",
+    removed=("cache", "artifacts"),
+    cache_dir_query=("config", "cache-dir"),  # `rm -rf $(poetry config cache-dir)`
+    fix=FixKind.REMOVAL,
+    fix_text="rm -rf",
+    mentions=("poetry",),
+)
+
+# conda, mamba and micromamba keep every package in the pkgs directory of their prefix. Never
+# `clean --force-pkgs-dirs` (-f): environments may link back into pkgs.
+CONDA = Installer(
+    name="conda",
+    programs=frozenset({"conda", "mamba", "micromamba"}),
+    modules=frozenset({"conda"}),
+    commands=_commands("install, create, update, upgrade, env create, env update"),
+    value_options=_words("-r --root-prefix"),
+    exempt_options=_words("--download-only --dry-run"),
+    cache_dir_variable="CONDA_PKGS_DIRS",
+    prefix_cache="pkgs",
+    root_prefix_variable="MAMBA_ROOT_PREFIX",
+    clean_up=CleanUp("clean", frozenset({"--all"}), "a"),
+    fix=FixKind.CLEAN_UP,
+    fix_text="clean --all --yes",
+    mentions=("conda", "mamba"),
+)
+
+INSTALLERS = (PIP, UV, PDM, PIPX, PIP_TOOLS, PIPENV, POETRY, CONDA)
 
 _BY_PROGRAM: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.programs}
 _BY_MODULE: Mapping[str, Installer] = {name: row for row in INSTALLERS for name in row.modules}

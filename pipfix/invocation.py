@@ -164,6 +164,8 @@ def _call(
     option = installer.needs_option.get(chain)
     if option is not None and not any(word.text == option for word in arguments):
         return None
+    if installer.exempt_options and any(word.text in installer.exempt_options for word in arguments):
+        return None
     no_cache, cache_dir = _cache_options(installer, arguments)
     if installer.fix is FixKind.GLOBAL_FLAG:
         flag_after = before_command

@@ -761,3 +761,72 @@ def _exec_form(
             _Variables({**environment, **env_variables}),
             depth=1,
         ).commands("posix")
+
+
+# --- the end of a RUN's script
+
+
+class ScriptEnd(NamedTuple):
+    """Where a command appended to a RUN runs after all of the RUN and keeps its exit status:
+    the text `before + command` inserted at `offset`."""
+
+    offset: int  # file offset
+    before: str  # " && "
+
+
+def script_end(instruction: Instruction, text: str) -> ScriptEnd | None:
+    """The end of a shell-form RUN's script (`text` is the whole file): after its last
+    statement, in the heredoc body when the body is the RUN's script. None when no place keeps
+    the RUN's meaning: exec form, a script that does not parse, that ends in a background job
+    (`cmd &`) or with `exit`."""
+    if instruction.exec_form:
+        return None
+    heredocs = instruction.heredocs
+    script = _blank_markers(instruction.script, heredocs)
+    if heredocs and not script.strip():
+        if len(heredocs) != 1:
+            return None
+        return _body_end(text, heredocs[0])
+    end = _last_statement(script)
+    if end is None:
+        return None
+    index = max([end, *(heredoc.marker_end for heredoc in heredocs)])  # a marker belongs to its command
+    return ScriptEnd(instruction.script_map.after(index), " && ")
+
+
+def _body_end(text: str, heredoc: Heredoc) -> ScriptEnd | None:
+    """A RUN whose only script is this heredoc body (BuildKit runs the body)."""
+    body = text[heredoc.body_start : heredoc.body_end]
+    if _body_dialect(body, None, "posix") is None:
+        return None  # a python (or other) script
+    end = _last_statement(body)
+    return None if end is None else ScriptEnd(heredoc.body_start + end, " && ")
+
+
+def _last_statement(script: str) -> int | None:
+    """The index right after the script's last top-level statement."""
+    data = _parser_input(script)
+    root = _parser().parse(data).root_node
+    if root.has_error:
+        return None
+    last = None
+    for child in reversed(root.children):
+        if child.type == "&":
+            return None  # a background job: what follows would not wait for it
+        if child.type not in ("comment", ";"):
+            last = child
+            break
+    if last is None:
+        return None
+    char_at_byte = _char_at_byte(script, len(data)) if len(data) != len(script) else None
+    start, end = (
+        (last.start_byte, last.end_byte)
+        if char_at_byte is None
+        else (
+            char_at_byte[last.start_byte],
+            char_at_byte[last.end_byte],
+        )
+    )
+    if script[start:end].split(None, 1)[:1] == ["exit"]:
+        return None  # the shell exits: nothing after it runs
+    return end

@@ -20,6 +20,7 @@ seconds: fix() runs once per file and strategy (module fixture), the checks reus
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +48,24 @@ PIP_FLAGS = {" --no-cache-dir", ', "--no-cache-dir"', ',"--no-cache-dir"'}
 NO_CACHE_FLAGS = {" --no-cache", ', "--no-cache"', ',"--no-cache"'}
 # pipx and pip-sync: the flag, or into a --pip-args value already given
 PIP_ARGS_FLAGS = {" --pip-args=--no-cache-dir", ', "--pip-args=--no-cache-dir"', "--no-cache-dir ", "'--no-cache-dir '"}
+
+
+class Matching:
+    """The texts a regular expression matches (for `in`)."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = re.compile(pattern)
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and self.pattern.fullmatch(text) is not None
+
+
+# Clean-ups appended to the RUN, the same in both strategies (the call's own program word).
+CLEAN_UPS = {
+    "PIP008": Matching(r" && \S*pipenv --clear"),
+    "PIP009": Matching(r" && rm -rf (/\S*)/cache \1/artifacts"),
+    "PIP010": Matching(r" && \S*(conda|mamba) clean --all --yes"),
+}
 # The env strategy falls back to the flag where a variable cannot reach the call (sudo, env -i,
 # exec form, PowerShell or cmd).
 ALLOWED_TEXTS = {
@@ -56,6 +75,7 @@ ALLOWED_TEXTS = {
         "PIP005": NO_CACHE_FLAGS,
         "PIP006": PIP_ARGS_FLAGS,
         "PIP007": PIP_ARGS_FLAGS,
+        **CLEAN_UPS,
     },
     Strategy.ENV: {
         "PIP001": PIP_FLAGS | {"PIP_NO_CACHE_DIR=1 "},
@@ -63,6 +83,7 @@ ALLOWED_TEXTS = {
         "PIP005": NO_CACHE_FLAGS | {"PDM_NO_CACHE=1 "},
         "PIP006": PIP_ARGS_FLAGS,
         "PIP007": PIP_ARGS_FLAGS | {"PIP_NO_CACHE_DIR=1 "},
+        **CLEAN_UPS,
     },
 }
 

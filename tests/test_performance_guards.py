@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipfix import engine, shell
+from pipfix import cache, engine, shell
 from pipfix.errors import PipfixError
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "files"
@@ -83,6 +83,22 @@ def counters(monkeypatch):
             state["inside"] -= 1
 
     monkeypatch.setattr(engine, "commands", commands)
+
+    real_script_end = cache.script_end
+
+    def script_end(instruction, text):
+        # where a clean-up is appended (conda clean, pipenv --clear): one more parse of a RUN
+        # that calls such a tool
+        assert engine.may_call_pip(text[instruction.start : instruction.end]), (
+            "shell parsing of a RUN without pip or uv"
+        )
+        state["inside"] += 1
+        try:
+            return real_script_end(instruction, text)
+        finally:
+            state["inside"] -= 1
+
+    monkeypatch.setattr(cache, "script_end", script_end)
     return state
 
 

@@ -11,7 +11,8 @@ backtick escape. For every generated file:
 - a second fix changes nothing and finds nothing left to fix (idempotence);
 - the result is the input plus insertions: removing the edits gives back the input;
 - every insertion is one the strategy allows, and matches its finding's tool;
-- both strategies report the same findings, and every pip or uv finding carries its edit;
+- both strategies report the same findings, and every finding fixed by a flag or a variable
+  carries its edit;
 - CRLF line endings, a BOM and a missing final newline change neither the fix nor the positions;
 - what fix() remembers of the RUN instructions it has seen changes no result.
 
@@ -33,7 +34,6 @@ from hypothesis import strategies as st
 
 from pipfix import PipfixError, Settings, Strategy, engine, fix
 from pipfix.edits import remove_edits
-from tests.helpers import FIXABLE
 
 # The number of examples comes from the hypothesis profile (tests/conftest.py: HYPOTHESIS_PROFILE
 # dev or ci) unless PIPFIX_HYPOTHESIS_EXAMPLES sets it.
@@ -84,6 +84,15 @@ UV_CALLS = st.sampled_from(
         "uv pip list", "uv pip install -n", "uv --no-cache sync", "uv pip install --no-cache", "/root/.local/bin/uv sync",
     ]
 )  # fmt: skip
+OTHER_INSTALLER_CALLS = st.sampled_from(
+    [
+        "uvx ruff", "uv run app.py", "uv add flask", "uv venv --seed", "pdm install", "pdm -v --no-cache sync",
+        "PDM_NO_CACHE=1 pdm lock", "pipx install", "pipx install --pip-args=--pre", "pipx run --spec x",
+        "pip-sync r.txt", "pip-sync --pip-args '-q'", "pipenv install --deploy", "pipenv lock", "pipenv --clear",
+        "poetry install", "poetry --no-cache lock", "rm -rf /root/.cache/pypoetry", "conda install -y",
+        "/opt/conda/bin/mamba create -n e", "micromamba install -y", "conda clean -afy", "conda env list",
+    ]
+)  # fmt: skip
 ASSIGNMENTS = st.sampled_from(
     [
         "",
@@ -127,7 +136,12 @@ def uv_call(draw) -> str:
     return draw(ASSIGNMENTS) + draw(WRAPPERS) + draw(UV_CALLS) + " " + draw(PACKAGES)
 
 
-SIMPLE_COMMAND = st.one_of(pip_call(), pip_call(), uv_call(), OTHER_COMMANDS)
+@st.composite
+def other_installer_call(draw) -> str:
+    return draw(ASSIGNMENTS) + draw(WRAPPERS) + draw(OTHER_INSTALLER_CALLS) + " " + draw(PACKAGES)
+
+
+SIMPLE_COMMAND = st.one_of(pip_call(), pip_call(), uv_call(), other_installer_call(), OTHER_COMMANDS)
 COMPOUND = st.sampled_from(
     [
         "{}",
@@ -211,7 +225,19 @@ def exec_run(draw) -> str:
 
 @st.composite
 def setting(draw) -> str:
-    name = draw(st.sampled_from(["PIP_NO_CACHE_DIR", "UV_NO_CACHE", "PIP_CACHE_DIR", "UV_CACHE_DIR", "X"]))
+    name = draw(
+        st.sampled_from(
+            [
+                "PIP_NO_CACHE_DIR",
+                "UV_NO_CACHE",
+                "PIP_CACHE_DIR",
+                "UV_CACHE_DIR",
+                "PDM_NO_CACHE",
+                "POETRY_CACHE_DIR",
+                "X",
+            ]
+        )
+    )
     value = draw(VALUES)
     shape = draw(st.sampled_from(["ENV {n}={v}", "ARG {n}={v}", "ARG {n}", "ENV A=1 {n}={v}", "env {n}={v}"]))
     if name.endswith("CACHE_DIR") and name != "PIP_NO_CACHE_DIR":
@@ -273,16 +299,46 @@ def dockerfiles(draw, eol: str | None = None) -> str:
 
 # --- properties -------------------------------------------------------------------------------
 
-FLAG_TEXT = {"pip": " --no-cache-dir", "uv": " --no-cache"}
-ENV_TEXT = {"pip": "PIP_NO_CACHE_DIR=1 ", "uv": "UV_NO_CACHE=1 "}
+FLAG_TEXT = {
+    "pip": " --no-cache-dir",
+    "uv": " --no-cache",
+    "pdm": " --no-cache",
+    "pipx": " --pip-args=--no-cache-dir",
+    "pip-tools": " --pip-args=--no-cache-dir",
+}
+ENV_TEXT = {
+    "pip": "PIP_NO_CACHE_DIR=1 ",
+    "uv": "UV_NO_CACHE=1 ",
+    "pdm": "PDM_NO_CACHE=1 ",
+    "pip-tools": "PIP_NO_CACHE_DIR=1 ",
+}
 EXEC_TEXT = {tool: re.compile(rf'[ \t]*,[ \t]*"{flag.strip()}"') for tool, flag in FLAG_TEXT.items()}
-TOOL = {"PIP001": "pip", "PIP002": "uv"}
+INTO_PIP_ARGS = re.compile(r"--no-cache-dir |'--no-cache-dir '")  # into a --pip-args value given
+CLEAN_UP = {
+    "pipenv": re.compile(r" && \S*pipenv --clear"),
+    "poetry": re.compile(r" && rm -rf (/\S*)/cache \1/artifacts"),
+    "conda": re.compile(r" && \S*(conda|mamba) clean --all --yes"),
+}
+TOOL = {
+    "PIP001": "pip",
+    "PIP002": "uv",
+    "PIP005": "pdm",
+    "PIP006": "pipx",
+    "PIP007": "pip-tools",
+    "PIP008": "pipenv",
+    "PIP009": "poetry",
+    "PIP010": "conda",
+}
 
 
 def allowed(text: str, tool: str, strategy: Strategy) -> bool:
+    if tool in CLEAN_UP:
+        return CLEAN_UP[tool].fullmatch(text) is not None
     if text == FLAG_TEXT[tool] or EXEC_TEXT[tool].fullmatch(text):
         return True
-    return strategy is Strategy.ENV and text == ENV_TEXT[tool]
+    if tool in ("pipx", "pip-tools") and INTO_PIP_ARGS.fullmatch(text):
+        return True
+    return strategy is Strategy.ENV and text == ENV_TEXT.get(tool)
 
 
 def check(text: str, strategy: Strategy) -> None:
@@ -338,8 +394,9 @@ def positions(result) -> list[tuple[str, int, int]]:
 def test_strategies_report_the_same_findings(text):
     flag, env = fix(text, Settings(strategy=Strategy.FLAG)), fix(text, Settings(strategy=Strategy.ENV))
     assert positions(flag) == positions(env)
-    # a file that parses leaves no pip or uv call unfixed
-    assert all(finding.fix is not None for finding in flag.findings if finding.code in FIXABLE)
+    # a file that parses leaves no call unfixed whose fix is a flag or a variable (a clean-up
+    # appended to the RUN has no place behind sudo, in exec form ...)
+    assert all(finding.fix is not None for finding in flag.findings if TOOL.get(finding.code) in FLAG_TEXT)
 
 
 @SETTINGS

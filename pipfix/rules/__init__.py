@@ -7,12 +7,15 @@ setting rules check one variable set by ENV, ARG or an inline prefix (`check(set
 from __future__ import annotations
 
 from . import (
+    conda_keeps_cache,
     invalid_no_cache_value,
     no_cache_defeats_mount,
     pdm_keeps_cache,
     pip_keeps_cache,
     pip_sync_keeps_cache,
+    pipenv_keeps_cache,
     pipx_keeps_cache,
+    poetry_keeps_cache,
     uv_keeps_cache,
 )
 from .violation import Violation
@@ -23,6 +26,9 @@ CALL_RULES = (
     pdm_keeps_cache,
     pipx_keeps_cache,
     pip_sync_keeps_cache,
+    pipenv_keeps_cache,
+    poetry_keeps_cache,
+    conda_keeps_cache,
     no_cache_defeats_mount,
 )
 SETTING_RULES = (invalid_no_cache_value,)

@@ -10,10 +10,11 @@ from .violation import Violation
 
 
 def keeps_cache(use: CacheUse, strategy: Strategy, code: str, tool: str) -> Violation | None:
-    """The violation of a call of `tool` that keeps its cache: nothing turns it off and no
-    cache mount holds it. Not fixed when a later command of the RUN reads the cache."""
+    """The violation of a call of `tool` that keeps its cache: nothing turns it off or empties
+    it later in the RUN, and no cache mount holds it. Not fixed when a later command of the RUN
+    reads the cache."""
     invocation = use.invocation
-    if invocation.tool != tool or use.off or use.mount is not None:
+    if invocation.tool != tool or use.off or use.cleaned or use.mount is not None:
         return None
     message = f"`{invocation.name}` keeps its download cache in the image layer"
     if use.reuse is not None:

@@ -1,0 +1,38 @@
+"""PIP010 conda-keeps-cache
+
+## What it does
+Finds `conda`, `mamba` and `micromamba` calls that download packages (`install`, `create`,
+`update`, `upgrade`, `env create`, `env update`) in a RUN that does not clean the package cache
+after them (`clean --all` or `-a`), with no cache mount on the pkgs directory.
+`--download-only` and `--dry-run` calls are left alone.
+
+## Why is this bad?
+conda keeps every package it downloads, as a tarball and unpacked, in the pkgs directory of its
+prefix (`/opt/conda/pkgs`): conda images lose 0.7-7 GB to it. A clean-up in a later RUN saves
+nothing: the layer keeps the files.
+
+## Example
+    RUN conda install -y numpy
+
+## Fixed
+    RUN conda install -y numpy && conda clean --all --yes
+in either strategy, with the call's own program word (`/opt/conda/bin/mamba clean --all
+--yes`). It goes at the end of the RUN so that it runs last; in a heredoc under `set -e` it is a
+line of its own. Never `--force-pkgs-dirs` (`-f`): environments may link back into pkgs.
+"""
+
+from __future__ import annotations
+
+from ..cache import CacheUse
+from ..settings import Strategy
+from .keeps_cache import keeps_cache
+from .violation import Violation
+
+CODE = "PIP010"
+NAME = "conda-keeps-cache"
+FIXABLE = True
+TOOL = "conda"
+
+
+def check(use: CacheUse, strategy: Strategy) -> Violation | None:
+    return keeps_cache(use, strategy, CODE, TOOL)

@@ -1,0 +1,37 @@
+"""PIP009 poetry-keeps-cache
+
+## What it does
+Finds `poetry install`, `sync`, `add`, `update`, `lock` and `remove` calls (also
+`python -m poetry`) whose cache stays in the image: the RUN does not remove Poetry's cache
+directory (`POETRY_CACHE_DIR`, else `$XDG_CACHE_HOME/pypoetry`, else `~/.cache/pypoetry`), and
+no cache mount holds it.
+
+## Why is this bad?
+Poetry keeps every wheel it downloads in `artifacts/` and the index pages in `cache/`. Neither
+`--no-cache` nor `poetry cache clear --all PyPI` removes the wheels (measured with Poetry 2.5).
+
+## Example
+    RUN poetry install --no-root
+
+## Fixed
+    RUN poetry install --no-root && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts
+in either strategy. `virtualenvs/`, where Poetry puts its environments by default, stays. No
+fix where the directory is not known (a user without a known home), and none in exec form; the
+finding is reported. A removal in a later RUN saves nothing: the layer keeps the files.
+"""
+
+from __future__ import annotations
+
+from ..cache import CacheUse
+from ..settings import Strategy
+from .keeps_cache import keeps_cache
+from .violation import Violation
+
+CODE = "PIP009"
+NAME = "poetry-keeps-cache"
+FIXABLE = True
+TOOL = "poetry"
+
+
+def check(use: CacheUse, strategy: Strategy) -> Violation | None:
+    return keeps_cache(use, strategy, CODE, TOOL)
