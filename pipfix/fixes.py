@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from .cache import CacheUse, expanded
 from .edits import Edit
@@ -19,14 +20,20 @@ _APPENDED = " && "
 _SAFE_PATH = re.compile(r"/[A-Za-z0-9_./@+-]*")
 
 
+class NoFix(NamedTuple):
+    """Why a call that keeps its cache gets no edit (said in its finding)."""
+
+    reason: str
+
+
 def edit_order(edit: Edit) -> tuple[int, bool]:
     """Sorts edits by offset; at one offset, a command appended to the RUN goes after any other
     insertion (`uv sync --no-cache && conda clean --all --yes`), the rest keep their order."""
     return edit.offset, edit.text.startswith(_APPENDED)
 
 
-def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | None:
-    """The edit for a call that keeps its cache, or None when it cannot be placed safely."""
+def cache_off_edit(use: CacheUse, strategy: Strategy) -> Edit | NoFix | None:
+    """The edit for a call that keeps its cache; None (or why) when it cannot be placed safely."""
     invocation = use.invocation
     installer = invocation.installer
     command = invocation.command
@@ -75,14 +82,14 @@ def _pip_args(invocation: Invocation, option: str) -> tuple[Word, int] | None:
     return None
 
 
-def _into_pip_args(word: Word, value_start: int) -> Edit | None:
+def _into_pip_args(word: Word, value_start: int) -> Edit | NoFix:
     """`--no-cache-dir ` at the start of a --pip-args value, quoted as the word needs it:
     `--pip-args="--no-cache-dir --pre"`, or `--pip-args='--no-cache-dir '--pre` for a bare value
     (an exec-form element is a JSON string: always quoted). None when the word's text is not its
     file text, or has an escape before the value: no offset inside it is known then."""
     raw = word.raw
     if word.end - word.start != len(raw) or "\\" in raw[: value_start + 1]:
-        return None
+        return NoFix("its --pip-args value is escaped: add --no-cache-dir to it")
     if _inside_quotes(raw, value_start):
         return Edit(word.start + value_start, f"{_PIP_FLAG} ")
     if raw[value_start : value_start + 1] in ("'", '"'):
@@ -101,28 +108,34 @@ def _inside_quotes(raw: str, index: int) -> bool:
     return quote is not None
 
 
-def _clean_up_edit(use: CacheUse) -> Edit | None:
+def _clean_up_edit(use: CacheUse) -> Edit | NoFix:
     """A command appended to the RUN that empties the cache: `&& conda clean --all --yes` (the
-    call's own program word), `&& rm -rf DIR/cache DIR/artifacts`. None when it cannot be placed
-    where it runs after the whole RUN as the call did: exec form, another shell, wrappers that
-    change the user or the environment, an unknown program word or cache directory."""
+    call's own program word), `&& rm -rf DIR/cache DIR/artifacts`; or why it cannot be placed
+    where it runs after the whole RUN as the call did."""
     invocation = use.invocation
     installer = invocation.installer
-    run = use.run
-    if run is None or use.context.dialect != "posix" or invocation.command.exec_form or not invocation.env_reachable:
-        return None
+    if invocation.command.exec_form:
+        return NoFix("exec form has no shell to run a clean-up in")
+    if use.context.dialect != "posix":
+        return NoFix("the RUN's shell is not a POSIX shell")
+    if not invocation.env_reachable:
+        return NoFix("behind sudo or env -i the cache may be another user's")
     if installer.fix is FixKind.CLEAN_UP:
         program = invocation.program
-        if program_name(program, use.env) not in installer.programs or not _reusable(program, use.context.env):
-            return None
+        if program_name(program, use.env) not in installer.programs:
+            return NoFix("run through `python -m`, it has no program word to clean up with")
+        if not _reusable(program, use.context.env):
+            return NoFix("its program word may mean another program at the end of the RUN")
         command = f"{program.raw} {installer.fix_text}"
     else:
         directory = use.directory
         if directory is None or not _SAFE_PATH.fullmatch(directory):
-            return None
+            return NoFix(f"its cache directory is not known; set {installer.cache_dir_variable}")
         command = " ".join((installer.fix_text, *(f"{directory}/{name}" for name in installer.removed)))
-    end = run.end()
-    return None if end is None else Edit(end.offset, f"{end.before}{command}")
+    end = None if use.run is None else use.run.end()
+    if end is None:
+        return NoFix("nothing appended to this RUN runs after it: it ends in a background job or an exit")
+    return Edit(end.offset, f"{end.before}{command}")
 
 
 def _reusable(program: Word, stage_env: Mapping[str, str]) -> bool:

@@ -4,7 +4,7 @@ layer is a finding at the call's program word, with the edit that turns the cach
 from __future__ import annotations
 
 from ..cache import CacheUse
-from ..fixes import cache_off_edit
+from ..fixes import NoFix, cache_off_edit
 from ..settings import Strategy
 from .violation import Violation
 
@@ -20,4 +20,7 @@ def keeps_cache(use: CacheUse, strategy: Strategy, code: str, tool: str) -> Viol
     if use.reuse is not None:
         message += f"; not fixed: `{use.reuse.by}` reads the cache later in this RUN"
         return Violation(code, message, invocation.program.start, None)
-    return Violation(code, message, invocation.program.start, cache_off_edit(use, strategy))
+    fix = cache_off_edit(use, strategy)
+    if isinstance(fix, NoFix):
+        return Violation(code, f"{message}; not fixed: {fix.reason}", invocation.program.start, None)
+    return Violation(code, message, invocation.program.start, fix)

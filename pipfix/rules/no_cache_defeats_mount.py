@@ -1,8 +1,8 @@
 """PIP004 no-cache-defeats-mount (advisory, never fixed)
 
 ## What it does
-Finds `--no-cache-dir` (`--no-cache` for uv) in a RUN whose `--mount=type=cache` (or tmpfs)
-holds the cache directory.
+Finds `--no-cache-dir` (`--no-cache` for uv and pdm, `--pip-args=--no-cache-dir` for pipx and
+pip-sync) in a RUN whose `--mount=type=cache` (or tmpfs) holds the cache directory.
 
 ## Why is this bad?
 The cache mount keeps the cache out of the image and reuses it across builds; turning the

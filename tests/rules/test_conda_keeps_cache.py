@@ -5,7 +5,7 @@ that it runs after everything else and keeps the RUN's exit status.
 
 import pytest
 
-from pipfix import Strategy
+from pipfix import Strategy, fix
 from tests.helpers import assert_findings, assert_fix, dockerfile
 
 F = "FROM continuumio/miniconda3"
@@ -226,3 +226,4 @@ REPORTED_WITHOUT_A_FIX = [
 @pytest.mark.parametrize(("text", "expected"), REPORTED_WITHOUT_A_FIX)
 def test_reported_without_a_fix(text, expected):
     assert_findings(text, expected)
+    assert "; not fixed: " in fix(text).findings[0].message  # and the finding says why
