@@ -3,6 +3,7 @@ for editors (memory.py) changes no result."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -48,10 +49,13 @@ class Result:
         return self.text != self.source
 
 
+_MENTIONS = re.compile("|".join(map(re.escape, MENTIONS)))  # one pass: faster than one `in` per word
+
+
 def may_call_pip(text: str) -> bool:
     """Cheap test: only text that mentions an installer (or `$PIP`, PIP_NO_CACHE_DIR) can need
     a fix."""
-    return any(word in text for word in MENTIONS)
+    return _MENTIONS.search(text) is not None
 
 
 def fix(text: str, settings: Settings = DEFAULT_SETTINGS) -> Result:
