@@ -135,7 +135,7 @@ def _clean_up_edit(use: CacheUse) -> Edit | NoFix:
     end = None if use.run is None else use.run.end()
     if end is None:
         return NoFix("nothing appended to this RUN runs after it: it ends in a background job or an exit")
-    return Edit(end.offset, f"{end.before}{command}")
+    return Edit(end.offset, f"{end.before}{command}{end.after}")
 
 
 def _reusable(program: Word, stage_env: Mapping[str, str]) -> bool:

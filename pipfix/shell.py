@@ -768,17 +768,19 @@ def _exec_form(
 
 class ScriptEnd(NamedTuple):
     """Where a command appended to a RUN runs after all of the RUN and keeps its exit status:
-    the text `before + command` inserted at `offset`."""
+    the text `before + command + after` inserted at `offset`."""
 
     offset: int  # file offset
-    before: str  # " && "
+    before: str  # " && ", or a line's indentation when the command goes in as a line of its own
+    after: str = ""  # the line break that ends that line
 
 
 def script_end(instruction: Instruction, text: str) -> ScriptEnd | None:
     """The end of a shell-form RUN's script (`text` is the whole file): after its last
-    statement, in the heredoc body when the body is the RUN's script. None when no place keeps
-    the RUN's meaning: exec form, a script that does not parse, that ends in a background job
-    (`cmd &`) or with `exit`."""
+    statement; for a RUN whose script is a heredoc body, in that body: a line of its own after
+    the last one when the body runs under `set -e` (a failure stops it before the new line),
+    else after its last statement. None when no place keeps the RUN's meaning: exec form, a
+    script that does not parse, that ends in a background job (`cmd &`) or with `exit`."""
     if instruction.exec_form:
         return None
     heredocs = instruction.heredocs
@@ -790,7 +792,7 @@ def script_end(instruction: Instruction, text: str) -> ScriptEnd | None:
     end = _last_statement(script)
     if end is None:
         return None
-    index = max([end, *(heredoc.marker_end for heredoc in heredocs)])  # a marker belongs to its command
+    index = max([end[0], *(heredoc.marker_end for heredoc in heredocs)])  # a marker belongs to its command
     return ScriptEnd(instruction.script_map.after(index), " && ")
 
 
@@ -800,11 +802,27 @@ def _body_end(text: str, heredoc: Heredoc) -> ScriptEnd | None:
     if _body_dialect(body, None, "posix") is None:
         return None  # a python (or other) script
     end = _last_statement(body)
-    return None if end is None else ScriptEnd(heredoc.body_start + end, " && ")
+    if end is None:
+        return None
+    index, errexit = end
+    if not (errexit or _shebang_errexit(body)):
+        return ScriptEnd(heredoc.body_start + index, " && ")
+    last_line = body.rstrip("\r\n").rsplit("\n", 1)[-1]
+    indent = last_line[: len(last_line) - len(last_line.lstrip(" \t"))]
+    return ScriptEnd(heredoc.body_end, indent, "\r\n" if body.endswith("\r\n") else "\n")
 
 
-def _last_statement(script: str) -> int | None:
-    """The index right after the script's last top-level statement."""
+def _shebang_errexit(body: str) -> bool:
+    """`#!/bin/sh -e`, `#!/bin/bash -ex`"""
+    if not body.startswith("#!"):
+        return False
+    options = body[2:].partition("\n")[0].split()[1:]
+    return any(option.startswith("-") and not option.startswith("--") and "e" in option for option in options)
+
+
+def _last_statement(script: str) -> tuple[int, bool] | None:
+    """The index right after the script's last top-level statement, and whether a top-level
+    `set -e` (or `set -o errexit`) before it is in force there."""
     data = _parser_input(script)
     root = _parser().parse(data).root_node
     if root.has_error:
@@ -819,14 +837,30 @@ def _last_statement(script: str) -> int | None:
     if last is None:
         return None
     char_at_byte = _char_at_byte(script, len(data)) if len(data) != len(script) else None
-    start, end = (
-        (last.start_byte, last.end_byte)
-        if char_at_byte is None
-        else (
-            char_at_byte[last.start_byte],
-            char_at_byte[last.end_byte],
-        )
-    )
+    start, end = (last.start_byte, last.end_byte)
+    if char_at_byte is not None:
+        start, end = char_at_byte[start], char_at_byte[end]
     if script[start:end].split(None, 1)[:1] == ["exit"]:
         return None  # the shell exits: nothing after it runs
-    return end
+    errexit = False
+    for child in root.children:
+        if child.start_byte >= last.start_byte:
+            break
+        errexit = _errexit(child, data, errexit)
+    return end, errexit
+
+
+def _errexit(node: Node, data: bytes, errexit: bool) -> bool:
+    """Whether errexit is on after the top-level statement `node` (`set -e`, `set +e`,
+    `set -o errexit`, `set -eux`), given that it was `errexit` before."""
+    if node.type != "command":
+        return errexit
+    words = data[node.start_byte : node.end_byte].decode("utf-8", "replace").split()
+    if words[:1] != ["set"]:
+        return errexit
+    for position, option in enumerate(words[1:], 1):
+        if option[:1] not in ("-", "+") or option.startswith(("--", "++")):
+            continue
+        if "e" in option[1:] or (option[1:] == "o" and words[position + 1 : position + 2] == ["errexit"]):
+            errexit = option[0] == "-"
+    return errexit

@@ -68,6 +68,19 @@ FIX_CASES = [
         id="python -m poetry, -C",
     ),
     pytest.param(
+        dockerfile("# syntax=docker/dockerfile:1", F, "RUN <<EOF", "set -e", "poetry install --no-root", "EOF"),
+        dockerfile(
+            "# syntax=docker/dockerfile:1",
+            F,
+            "RUN <<EOF",
+            "set -e",
+            "poetry install --no-root",
+            RM.removeprefix(" && "),
+            "EOF",
+        ),
+        id="heredoc under set -e",
+    ),
+    pytest.param(
         dockerfile(F, "RUN poetry install && rm -f /root/.cache/pypoetry"),
         dockerfile(F, f"RUN poetry install && rm -f /root/.cache/pypoetry{RM}"),
         id="rm without -r removes no directory",
