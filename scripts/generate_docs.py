@@ -34,7 +34,7 @@ def rules_table(link_base: str) -> str:
     """The rules, one row each, linking to their documentation under `link_base`."""
     rows = ["| code | name | what it finds | fixed |", "|---|---|---|---|"]
     for code, doc in sorted(RULE_DOCS.items()):
-        fixed = "yes" if doc.fixable else "no (advisory)"
+        fixed = f"yes: `{doc.fixed_example}`" if doc.fixable and doc.fixed_example else "no (advisory)"
         finds = doc.summary.removeprefix("Finds ")
         rows.append(f"| [{code}]({link_base}{doc.path}) | `{doc.name}` | {_cell(finds)} | {fixed} |")
     return "\n".join(rows) + "\n"

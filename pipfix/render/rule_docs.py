@@ -37,6 +37,13 @@ class RuleDoc:
         return what.split(". ")[0].rstrip(".") + "."
 
     @property
+    def fixed_example(self) -> str | None:
+        """The first example line of "Fixed" (`RUN pip install --no-cache-dir ...`): what the
+        fix makes of the example."""
+        lines = self.sections.get("Fixed", "").splitlines()
+        return next((line.strip() for line in lines if line.startswith("    ")), None)
+
+    @property
     def description(self) -> str:
         """ "What it does" and "Why is this bad?", as plain text."""
         return " ".join(

@@ -1,10 +1,10 @@
 """PIP010 conda-keeps-cache
 
 ## What it does
-Finds `conda`, `mamba` and `micromamba` calls that download packages (`install`, `create`,
-`update`, `upgrade`, `env create`, `env update`) in a RUN that does not clean the package cache
-after them (`clean --all` or `-a`), with no cache mount on the pkgs directory.
-`--download-only` and `--dry-run` calls are left alone.
+Finds conda, mamba and micromamba calls whose package cache stays in the image (no `clean
+--all` or `-a` after them in the RUN, no cache mount on the pkgs directory). The calls: `install`,
+`create`, `update`, `upgrade`, `env create` and `env update`; `--download-only` and `--dry-run`
+calls are left alone.
 
 ## Why is this bad?
 conda keeps every package it downloads, as a tarball and unpacked, in the pkgs directory of its

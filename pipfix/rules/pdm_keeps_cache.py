@@ -1,9 +1,9 @@
 """PIP005 pdm-keeps-cache
 
 ## What it does
-Finds `pdm install`, `sync`, `add`, `update`, `lock`, `remove` and `build` calls (also
-`python -m pdm`) that keep pdm's cache: no `--no-cache`, no `PDM_NO_CACHE`, no cache mount on
-`~/.cache/pdm` (`PDM_CACHE_DIR`).
+Finds pdm calls that keep pdm's cache (no `--no-cache`, no `PDM_NO_CACHE`, no cache mount on
+`~/.cache/pdm` or `PDM_CACHE_DIR`). The calls that fill it: `pdm install`, `sync`, `add`,
+`update`, `lock`, `remove` and `build`, also as `python -m pdm`.
 
 ## Why is this bad?
 pdm keeps the downloaded wheels, their metadata and hashes in `~/.cache/pdm`: in an image layer

@@ -1,9 +1,8 @@
 """PIP007 pip-sync-keeps-cache
 
 ## What it does
-Finds `pip-sync` calls (pip-tools; also `python -m piptools sync`) whose pip keeps its download
-cache: no `--no-cache-dir` in `--pip-args`, no `PIP_NO_CACHE_DIR`, no cache mount on
-`~/.cache/pip`.
+Finds pip-sync calls whose pip keeps its download cache (no `--no-cache-dir` in `--pip-args`,
+no `PIP_NO_CACHE_DIR`, no cache mount on `~/.cache/pip`), also as `python -m piptools sync`.
 
 ## Why is this bad?
 pip-sync installs with pip, which keeps every wheel it downloads or builds in `~/.cache/pip`:

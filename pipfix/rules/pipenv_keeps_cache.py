@@ -1,9 +1,9 @@
 """PIP008 pipenv-keeps-cache
 
 ## What it does
-Finds `pipenv install`, `sync`, `lock`, `update` and `upgrade` calls (also `python -m pipenv`)
-whose caches stay in the image: no `pipenv --clear` later in the same RUN, no cache mount on
-`~/.cache/pipenv` (`PIPENV_CACHE_DIR`).
+Finds pipenv calls whose caches stay in the image (no `pipenv --clear` later in the same RUN,
+no cache mount on `~/.cache/pipenv` or `PIPENV_CACHE_DIR`). The calls: `pipenv install`, `sync`,
+`lock`, `update` and `upgrade`, also as `python -m pipenv`.
 
 ## Why is this bad?
 pipenv points pip's cache at its own directory, `~/.cache/pipenv`, and its resolver caches

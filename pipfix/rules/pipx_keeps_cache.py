@@ -1,9 +1,10 @@
 """PIP006 pipx-keeps-cache
 
 ## What it does
-Finds `pipx install`, `install-all`, `inject`, `upgrade`, `upgrade-all`, `upgrade-shared` and
-`run` calls (also `python -m pipx`) whose installs keep pip's (or uv's) download cache: no
-`--no-cache-dir` in `--pip-args`, no `PIP_NO_CACHE_DIR`, no cache mount on `~/.cache/pip`.
+Finds pipx calls whose installs keep pip's (or uv's) download cache (no `--no-cache-dir` in
+`--pip-args`, no `PIP_NO_CACHE_DIR`, no cache mount on `~/.cache/pip`). The calls: `pipx install`,
+`install-all`, `inject`, `upgrade`, `upgrade-all`, `upgrade-shared` and `run` (the commands that
+take `--pip-args`), also as `python -m pipx`.
 
 ## Why is this bad?
 pipx installs each app with pip (or with uv, when uv is installed), which keeps every download

@@ -1,10 +1,10 @@
 """PIP009 poetry-keeps-cache
 
 ## What it does
-Finds `poetry install`, `sync`, `add`, `update`, `lock` and `remove` calls (also
-`python -m poetry`) whose cache stays in the image: the RUN does not remove Poetry's cache
-directory (`POETRY_CACHE_DIR`, else `$XDG_CACHE_HOME/pypoetry`, else `~/.cache/pypoetry`), and
-no cache mount holds it.
+Finds Poetry calls whose downloads stay in the image (the RUN does not remove them, no cache
+mount holds them). The calls: `poetry install`, `sync`, `add`, `update`, `lock` and `remove`,
+also as `python -m poetry`. Poetry's cache directory is `POETRY_CACHE_DIR`, else
+`$XDG_CACHE_HOME/pypoetry`, else `~/.cache/pypoetry`.
 
 ## Why is this bad?
 Poetry keeps every wheel it downloads in `artifacts/` and the index pages in `cache/`. Neither
@@ -15,7 +15,8 @@ Poetry keeps every wheel it downloads in `artifacts/` and the index pages in `ca
 
 ## Fixed
     RUN poetry install --no-root && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts
-in either strategy. `virtualenvs/`, where Poetry puts its environments by default, stays. No
+in either strategy, at the end of the RUN so that it runs last (in a heredoc under `set -e`, a
+line of its own). `virtualenvs/`, where Poetry puts its environments by default, stays. No
 fix where the directory is not known (a user without a known home), and none in exec form; the
 finding is reported. A removal in a later RUN saves nothing: the layer keeps the files.
 """

@@ -1,10 +1,11 @@
 """PIP002 uv-keeps-cache
 
 ## What it does
-Finds the uv calls that fill uv's cache and keep it (no `--no-cache`, no `UV_NO_CACHE`, no
-cache mount on `~/.cache/uv`): `uv pip install|sync|compile`, `uv sync`, `uv add`, `uv remove`,
-`uv lock`, `uv run`, `uv build`, `uv venv --seed`, `uv tool install|upgrade|run` and `uvx`, also
-as `python -m uv`. `uv run pip install x` is two calls, uv's and pip's, and both are fixed.
+Finds uv calls that keep uv's cache (no `--no-cache`, no `UV_NO_CACHE`, no cache mount on
+`~/.cache/uv`). The calls that fill it: `uv pip install|sync|compile`, `uv sync`, `uv add`,
+`uv remove`, `uv lock`, `uv run`, `uv build`, `uv venv --seed`, `uv tool install|upgrade|run` and
+`uvx`, also as `python -m uv`. `uv run pip install x` is two calls, uv's and pip's, and both are
+fixed.
 
 ## Why is this bad?
 uv keeps every downloaded and built distribution in `~/.cache/uv`; in an image layer that is
