@@ -23,16 +23,11 @@ line of its own. Never `--force-pkgs-dirs` (`-f`): environments may link back in
 
 from __future__ import annotations
 
-from ..cache import CacheUse
-from ..settings import Strategy
-from .keeps_cache import keeps_cache
-from .violation import Violation
+from .keeps_cache import keeps_cache_check
 
 CODE = "PIP010"
 NAME = "conda-keeps-cache"
 FIXABLE = True
 TOOL = "conda"
 
-
-def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    return keeps_cache(use, strategy, CODE, TOOL)
+check = keeps_cache_check(CODE, TOOL)

@@ -3,6 +3,8 @@ layer is a finding at the call's program word, with the edit that turns the cach
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..cache import CacheUse
 from ..fixes import NoFix, cache_off_edit
 from ..settings import Strategy
@@ -24,3 +26,12 @@ def keeps_cache(use: CacheUse, strategy: Strategy, code: str, tool: str) -> Viol
     if isinstance(fix, NoFix):
         return Violation(code, f"{message}; not fixed: {fix.reason}", invocation.program.start, None)
     return Violation(code, message, invocation.program.start, fix)
+
+
+def keeps_cache_check(code: str, tool: str) -> Callable[[CacheUse, Strategy], Violation | None]:
+    """The `check` of the rule `code` about `tool`'s cache."""
+
+    def check(use: CacheUse, strategy: Strategy) -> Violation | None:
+        return keeps_cache(use, strategy, code, tool)
+
+    return check

@@ -22,16 +22,11 @@ that is dead weight (flask alone left 5.8 MB). pdm turns the cache off for any n
 
 from __future__ import annotations
 
-from ..cache import CacheUse
-from ..settings import Strategy
-from .keeps_cache import keeps_cache
-from .violation import Violation
+from .keeps_cache import keeps_cache_check
 
 CODE = "PIP005"
 NAME = "pdm-keeps-cache"
 FIXABLE = True
 TOOL = "pdm"
 
-
-def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    return keeps_cache(use, strategy, CODE, TOOL)
+check = keeps_cache_check(CODE, TOOL)

@@ -21,16 +21,11 @@ list`) is reported without a fix: it needs the cache.
 
 from __future__ import annotations
 
-from ..cache import CacheUse
-from ..settings import Strategy
-from .keeps_cache import keeps_cache
-from .violation import Violation
+from .keeps_cache import keeps_cache_check
 
 CODE = "PIP001"
 NAME = "pip-keeps-cache"
 FIXABLE = True
 TOOL = "pip"
 
-
-def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    return keeps_cache(use, strategy, CODE, TOOL)
+check = keeps_cache_check(CODE, TOOL)

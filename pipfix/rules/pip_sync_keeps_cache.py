@@ -20,16 +20,11 @@ a second `--pip-args` would replace the first.
 
 from __future__ import annotations
 
-from ..cache import CacheUse
-from ..settings import Strategy
-from .keeps_cache import keeps_cache
-from .violation import Violation
+from .keeps_cache import keeps_cache_check
 
 CODE = "PIP007"
 NAME = "pip-sync-keeps-cache"
 FIXABLE = True
 TOOL = "pip-tools"
 
-
-def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    return keeps_cache(use, strategy, CODE, TOOL)
+check = keeps_cache_check(CODE, TOOL)

@@ -23,16 +23,11 @@ finding is reported. A removal in a later RUN saves nothing: the layer keeps the
 
 from __future__ import annotations
 
-from ..cache import CacheUse
-from ..settings import Strategy
-from .keeps_cache import keeps_cache
-from .violation import Violation
+from .keeps_cache import keeps_cache_check
 
 CODE = "PIP009"
 NAME = "poetry-keeps-cache"
 FIXABLE = True
 TOOL = "poetry"
 
-
-def check(use: CacheUse, strategy: Strategy) -> Violation | None:
-    return keeps_cache(use, strategy, CODE, TOOL)
+check = keeps_cache_check(CODE, TOOL)
