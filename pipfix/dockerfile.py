@@ -53,6 +53,8 @@ class Instruction(NamedTuple):
     start_line: int  # 1-based, as BuildKit reports them
     end_line: int
     flags: tuple[Flag, ...]
+    flags_start: int  # file offset where BuildKit starts reading flags, after the keyword's
+    #                   blanks: a flag inserted here is the instruction's first
     script: str  # the joined text after the flags, as BuildKit builds it (its `value`)
     script_map: OffsetMap  # script index -> file offset
     exec_form: bool  # the script is a JSON array of strings
@@ -305,6 +307,7 @@ class _Command(NamedTuple):
 
     keyword: str
     keyword_start: int
+    flags_start: int
     flags: tuple[tuple[str, int, int], ...]  # processed word, start, end
     args_start: int
     args_end: int
@@ -330,7 +333,7 @@ def _instruction(
         MEMORY.keep_line(line, escape, command)
     onbuild = command.inner is not None
     node = command if command.inner is None else command.inner
-    keyword, _, flag_words, args_start, args_end, exec_form, _ = node
+    keyword, _, flags_start, flag_words, args_start, args_end, exec_form, _ = node
     heredocs: tuple[Heredoc, ...] = ()
     if keyword in _HEREDOC_KEYWORDS and not exec_form and "<<" in line:
         heredocs, last_index = _read_heredocs(line, node, lines, starts, last_index)
@@ -339,9 +342,11 @@ def _instruction(
         flags = tuple(_flag(word, start, end, line_starts, file_starts) for word, start, end in flag_words)
     if len(file_starts) == 1:  # one run: a file offset is a position in the line plus a shift
         start = file_starts[0] + command.keyword_start
+        flags_start = file_starts[0] + flags_start
         script_map = OffsetMap((0,), (file_starts[0] + args_start,), args_end - args_start)
     else:
         start = _offset(line_starts, file_starts, command.keyword_start)
+        flags_start = _offset(line_starts, file_starts, flags_start)
         script_map = _script_map(line_starts, file_starts, args_start, args_end)
     instruction = Instruction(
         keyword,
@@ -351,6 +356,7 @@ def _instruction(
         first_index + 1,
         last_index + 1,
         flags,
+        flags_start,
         line[args_start:args_end],
         script_map,
         exec_form,
@@ -412,10 +418,10 @@ def _command(line: str, start: int, end: int, escape: str) -> _Command:
         end = start + len(part.strip(_GO_SPACE))
     split = _BLANKS.search(line, start, end)
     if split is None:
-        return _Command(line[start:end].upper(), start, (), end, end, False, None)
+        return _Command(line[start:end].upper(), start, end, (), end, end, False, None)
     keyword = line[start : split.start()].upper()
     flags: list[tuple[str, int, int]] = []
-    args_start = split.end()
+    flags_start = args_start = split.end()
     if line.startswith("--", args_start, end):
         flags, args_start = _flags(line, args_start, end)
     if args_start < end and line[args_start] in _GO_SPACE:
@@ -431,7 +437,7 @@ def _command(line: str, start: int, end: int, escape: str) -> _Command:
         _check_name_values(keyword, line[args_start:end], escape)
     elif keyword == "ONBUILD" and args_start < end:
         inner = _command(line, args_start, end, escape)
-    return _Command(keyword, start, tuple(flags), args_start, end, exec_form, inner)
+    return _Command(keyword, start, flags_start, tuple(flags), args_start, end, exec_form, inner)
 
 
 def _flags(line: str, position: int, end: int) -> tuple[list[tuple[str, int, int]], int]:

@@ -240,3 +240,61 @@ def _json_with_trailing_text(text: str) -> bool:
 def test_generated_texts_match_buildkit(text: str) -> None:
     assume(not _json_with_trailing_text(text))
     assert disagreements(text) == []
+
+
+# --- Instruction.flags_start: where the mount strategy inserts a flag
+
+_INSERTED_FLAG = "--mount=type=cache,target=/x"
+
+
+def _flag_insertion_problems(text: str) -> list[str]:
+    """Insert a flag at the flags_start of every RUN that has arguments: scan() and BuildKit must
+    both read it as that RUN's first flag, everything else as it was."""
+    try:
+        before = scan(text)
+    except CannotFix:
+        return []
+    runs = [i for i in before.instructions if i.keyword == "RUN" and (i.script or i.flags)]
+    if not runs:
+        return []
+    fixed = text
+    for instruction in reversed(runs):
+        fixed = fixed[: instruction.flags_start] + _INSERTED_FLAG + " " + fixed[instruction.flags_start :]
+    problems = disagreements(fixed)
+    try:
+        after = scan(fixed).instructions
+    except CannotFix:  # the longer line is too long: BuildKit rejects it too (disagreements)
+        return problems
+    for old, new in zip(before.instructions, after, strict=True):
+        flags = [(flag.name, flag.value) for flag in new.flags]
+        expected = [(flag.name, flag.value) for flag in old.flags]
+        if old in runs:
+            expected.insert(0, ("mount", _INSERTED_FLAG.partition("=")[2]))
+        if (new.keyword, new.script, flags) != (old.keyword, old.script, expected):
+            problems.append(f"line {old.start_line}: {new.keyword} {flags} {new.script!r}")
+    return problems
+
+
+@pytest.mark.parametrize("case_id", sorted(set(HAND_TEXTS) - set(KNOWN_DISAGREEMENTS)))
+def test_a_flag_inserted_at_flags_start_is_the_first_flag(case_id: str) -> None:
+    assert _flag_insertion_problems(HAND_TEXTS[case_id]) == []
+
+
+def test_a_flag_inserted_at_flags_start_is_the_first_flag_in_the_corpus() -> None:
+    files = [path for path in _corpus_files() if path.name.split(".", 1)[0] not in KNOWN_DISAGREEMENTS]
+    if not files:
+        pytest.skip(f"no corpus at {CORPUS}")
+    failures = {}
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+        if ("pip" in text or "uv" in text) and (problems := _flag_insertion_problems(text)):
+            failures[path.name] = problems[:3]
+    assert not failures, f"{len(failures)} files: {dict(list(failures.items())[:10])}"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(_PIECES, max_size=25).map("".join))
+def test_a_flag_inserted_at_flags_start_is_the_first_flag_in_generated_texts(text: str) -> None:
+    assume(not _json_with_trailing_text(text))
+    assume(disagreements(text) == [])
+    assert _flag_insertion_problems(text) == []

@@ -25,6 +25,7 @@ def instruction(script: str, offset: int = 0, heredocs: tuple[Heredoc, ...] = ()
         start_line=1,
         end_line=1,
         flags=(),
+        flags_start=offset,
         script=script,
         script_map=OffsetMap.identity(offset, len(script)),
         exec_form=script.startswith("["),
@@ -672,7 +673,7 @@ def test_insertion_after_a_word_before_a_line_continuation_stays_on_its_line() -
     text = "RUN pip install \\\n  x\n"
     script = "pip install   x"  # as BuildKit joins it: escape and newline removed
     positions = OffsetMap((0, 12), (4, 18), len(script))
-    ins = Instruction("RUN", False, 0, len(text) - 1, 1, 2, (), script, positions, False, ())
+    ins = Instruction("RUN", False, 0, len(text) - 1, 1, 2, (), 4, script, positions, False, ())
     pip = next(iter(commands(ins, text)))
     install, x = pip.words[1], pip.words[2]
     assert text[: install.end].endswith("pip install")
