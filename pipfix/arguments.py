@@ -154,7 +154,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         ("--strategy",),
-        "flag: add --no-cache-dir (the default); env: prefix the call with PIP_NO_CACHE_DIR=1.",
+        "flag: add --no-cache-dir (the default); env: prefix the call with PIP_NO_CACHE_DIR=1; "
+        "mount: a BuildKit cache mount on the call's cache directory (docs/mount.md).",
         metavar="STRATEGY",
         choices=_values(Strategy),
     ),

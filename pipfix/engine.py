@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
+from . import mounts
 from .cache import CacheUse, Run, cache_use
 from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
@@ -21,7 +22,7 @@ from .memory import MEMORY
 from .pragmas import ALL_CODES, PragmaWarning, Suppressions, suppressions
 from .reuse import reuses
 from .rules import CALL_RULES, SETTING_RULES, Violation
-from .settings import DEFAULT_SETTINGS, Settings
+from .settings import DEFAULT_SETTINGS, Settings, Strategy
 from .shell import commands, setting_words
 from .source import LineIndex
 from .stages import RunContext, Setting, run_contexts, with_flags
@@ -180,9 +181,17 @@ def _found_violations(
     if not uses:
         return
     for (_, use), reuse in zip(uses, reuses(uses, run.commands, context.home), strict=True):
+        if reuse is not None:
+            use = use._replace(reuse=reuse)
         for rule in CALL_RULES:
-            if violation := rule.check(use if reuse is None else use._replace(reuse=reuse), settings.strategy):
-                yield violation
+            violation = rule.check(use, settings.strategy)
+            if violation is None:
+                continue
+            if rule.FIXABLE:  # the call keeps its cache
+                violation = mounts.explained(violation, use)
+                if settings.strategy is Strategy.MOUNT and violation.fix is not None:
+                    violation = mounts.mounted(violation, use, instruction, text)
+            yield violation
 
 
 def _self_check(

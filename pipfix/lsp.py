@@ -130,7 +130,9 @@ class PipfixServer(LanguageServer):
             try:
                 strategy = None if raw["strategy"] is None else Strategy(str(raw["strategy"]).lower())
             except ValueError:
-                self.show(f"pipfix: unknown strategy {raw['strategy']!r} (flag or env)", types.MessageType.Warning)
+                self.show(
+                    f"pipfix: unknown strategy {raw['strategy']!r} (flag, env or mount)", types.MessageType.Warning
+                )
         if "ignore" in raw:
             value = raw["ignore"]
             try:
@@ -295,14 +297,16 @@ class PipfixServer(LanguageServer):
         return types.TextEdit(range=types.Range(start=position, end=position), new_text=text)
 
     def text_edits(self, analysis: Analysis, offsets: range | None = None) -> list[types.TextEdit]:
-        """The engine's insertions (those at offsets in `offsets`, when given) as TextEdits."""
+        """The engine's insertions (those at offsets in `offsets`, when given) as TextEdits. The
+        insertions at one offset (cache mounts) make one TextEdit: clients differ in how they
+        order several inserts at one position."""
         if analysis.result is None:
             return []
-        return [
-            self.text_edit(analysis, edit.offset, edit.text)
-            for edit in analysis.result.edits
-            if (offsets is None or edit.offset in offsets) and analysis.sendable(edit.offset)
-        ]
+        texts: dict[int, str] = {}
+        for edit in analysis.result.edits:
+            if (offsets is None or edit.offset in offsets) and analysis.sendable(edit.offset):
+                texts[edit.offset] = texts.get(edit.offset, "") + edit.text
+        return [self.text_edit(analysis, offset, text) for offset, text in texts.items()]
 
     def quick_fixes(self, uri: str, analysis: Analysis, params: types.CodeActionParams) -> list[types.CodeAction]:
         """One per fixable finding on the lines of the range (Neovim 0.7 sends the cursor as an

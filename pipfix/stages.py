@@ -1,12 +1,13 @@
 """What each RUN sees: the variables set by ENV and ARG (inherited across stages built FROM an
-earlier stage), its cache mounts, the user's home and the SHELL's dialect."""
+earlier stage), its cache mounts, the user and their home, the SHELL's dialect, whether the stage
+is a Windows one, and the `# syntax=` frontend."""
 
 from __future__ import annotations
 
 import json
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -28,17 +29,21 @@ class RunContext(NamedTuple):
     cache_mounts: tuple[str, ...]  # targets of its `type=cache` and `type=tmpfs` mounts (its own flags)
     home: str | None  # the home of the user the RUN runs as; None when unknown
     dialect: str  # "posix", "powershell" or "cmd"
+    user: str | None  # USER as BuildKit expands it ("root", "app", "1000:1000"); None when unknown
+    windows: bool  # a Windows base image (Windows containers have no mounts)
+    syntax: str | None  # the `# syntax=` directive: the Dockerfile frontend that reads the RUN
 
 
 @dataclass(slots=True)
 class _Stage:
     env: dict[str, str] = field(default_factory=dict)  # ENV: passed on to stages built FROM this one
     args: dict[str, str] = field(default_factory=dict)  # ARG: ends with the stage
-    user: str = "root"
+    user: str | None = "root"
     dialect: str = "posix"
+    windows: bool = False
 
     def inherit(self) -> _Stage:
-        return _Stage(dict(self.env), {}, self.user, self.dialect)
+        return _Stage(dict(self.env), {}, self.user, self.dialect, self.windows)
 
     def variables(self) -> dict[str, str]:
         return {**self.args, **self.env}  # an ENV beats an ARG of the same name
@@ -53,6 +58,7 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
     stages: list[_Stage] = []
     names: dict[str, int] = {}
     stage: _Stage | None = None
+    syntax = dockerfile.directives.get("syntax")
     for instruction in dockerfile.instructions:
         keyword = instruction.keyword
         if instruction.onbuild and keyword != "RUN":
@@ -76,12 +82,15 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
         elif stage is None:
             continue
         elif keyword == "USER":
-            stage.user = _expand(instruction.script.strip(), stage.variables()).split(":", 1)[0] or "root"
+            stage.user = _expand_known(instruction.script.strip(), stage.variables()) or None
         elif keyword == "SHELL" and instruction.exec_form:
             stage.dialect = _dialect(instruction.script)
         elif keyword == "RUN":
             env = stage.variables()
-            runs.append((instruction, RunContext(env, _cache_mounts(instruction, env), _home(stage), stage.dialect)))
+            mounts = _cache_mounts(instruction, env)
+            runs.append(
+                (instruction, RunContext(env, mounts, _home(stage), stage.dialect, stage.user, stage.windows, syntax))
+            )
     return runs, settings
 
 
@@ -95,21 +104,30 @@ def _from(instruction, previous, stages, names, global_args) -> _Stage:
     words = _expand(instruction.script, global_args).split()
     image = words[0].lower() if words else ""
     parent_index = names.get(image, int(image) if image.isdigit() else None)
-    stage = stages[parent_index].inherit() if parent_index is not None and parent_index < len(stages) else _Stage()
+    if parent_index is not None and parent_index < len(stages):
+        stage = stages[parent_index].inherit()
+    else:
+        platforms = [_expand(f.value or "", global_args) for f in instruction.flags if f.name == "platform"]
+        stage = _Stage(windows=any(map(_WINDOWS_IMAGE.search, [image, *platforms])))
     if len(words) >= 3 and words[1].lower() == "as":
         names[words[2].lower()] = len(stages)
     stages.append(stage)
     return stage
 
 
+# Windows base images (servercore, nanoserver, the images built on them) and `--platform=windows/...`
+_WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore")
+
+
 def _home(stage: _Stage) -> str | None:
     if "HOME" in stage.env:
         return stage.env["HOME"]  # an ARG named HOME does not move the home
-    if stage.user in ("root", "0"):
+    name = stage.user.split(":", 1)[0] if stage.user else None
+    if name in ("root", "0"):
         return "/root"
-    if stage.user.isdigit() or "$" in stage.user:
+    if not name or name.isdigit():
         return None
-    return f"/home/{stage.user}"
+    return f"/home/{name}"
 
 
 def _dialect(script: str) -> str:
@@ -124,15 +142,23 @@ def _dialect(script: str) -> str:
 
 
 def _cache_mounts(instruction: Instruction, env: Mapping[str, str]) -> tuple[str, ...]:
-    targets = []
+    return tuple(target for kind, target in _mounts(instruction, env) if kind in ("cache", "tmpfs"))
+
+
+def mount_targets(instruction: Instruction, env: Mapping[str, str]) -> tuple[str, ...]:
+    """The targets of all the mounts of a RUN, whatever their type."""
+    return tuple(target for _, target in _mounts(instruction, env))
+
+
+def _mounts(instruction: Instruction, env: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    """(type, target) of each `--mount` flag that has a target."""
     for flag in instruction.flags:
         if flag.name != "mount" or not flag.value:
             continue
         options = {name: value for name, _, value in (part.partition("=") for part in _csv(flag.value))}
         target = options.get("target") or options.get("dst") or options.get("destination")
-        if options.get("type") in ("cache", "tmpfs") and target:
-            targets.append(posixpath.normpath(_expand(target, env)))
-    return tuple(targets)
+        if target:
+            yield options.get("type", "bind"), posixpath.normpath(_expand(target, env))
 
 
 _CSV_FIELD = re.compile(r'"((?:[^"]|"")*)"|([^,]+)')
@@ -160,6 +186,15 @@ def _expand(value: str, env: Mapping[str, str]) -> str:
         return current
 
     return _VARIABLE.sub(replace, value) if "$" in value else value
+
+
+def _expand_known(value: str, env: Mapping[str, str]) -> str | None:
+    """`_expand`, or None when the value uses a variable that is not set here (a build argument
+    given only on the command line) and not replaced by a default."""
+    for match in _VARIABLE.finditer(value):
+        if (match.group(1) or match.group(4)) not in env and match.group(2) != "-" and match.group(2) != "+":
+            return None
+    return _expand(value, env)
 
 
 _PAIR_WORD = re.compile(r"""(?:[^\s"'\\]|\\.|"(?:[^"\\]|\\.)*"|'[^']*')+""", re.DOTALL)

@@ -165,8 +165,8 @@ def test_respect_gitignore_key(run, repo):
             "unknown key 'strategi' in the file; allowed keys: strategy, exclude, extend-exclude, "
             "select, ignore, respect-gitignore",
         ),
-        ('strategy = "both"\n', "bad value for 'strategy': 'both'; allowed: 'flag' or 'env'"),
-        ("strategy = 1\n", "bad value for 'strategy': 1; allowed: 'flag' or 'env'"),
+        ('strategy = "both"\n', "bad value for 'strategy': 'both'; allowed: 'flag' or 'env' or 'mount'"),
+        ("strategy = 1\n", "bad value for 'strategy': 1; allowed: 'flag' or 'env' or 'mount'"),
         ('exclude = "vendor/"\n', "bad value for 'exclude': 'vendor/'; allowed: a list of gitignore-style patterns"),
         (
             'ignore = ["PIP999"]\n',

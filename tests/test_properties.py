@@ -1,4 +1,4 @@
-"""Properties of fix() on generated Dockerfiles, in both strategies.
+"""Properties of fix() on generated Dockerfiles, in every strategy.
 
 The generator is a small grammar of what real Dockerfiles hold around pip and uv calls: stages
 with and without names, ENV/ARG of the cache variables with valid, false, empty and rejected
@@ -11,7 +11,7 @@ backtick escape. For every generated file:
 - a second fix changes nothing and finds nothing left to fix (idempotence);
 - the result is the input plus insertions: removing the edits gives back the input;
 - every insertion is one the strategy allows, and matches its finding's tool;
-- both strategies report the same findings, and every finding fixed by a flag or a variable
+- every strategy reports the same findings, and every finding fixed by a flag or a variable
   carries its edit;
 - CRLF line endings, a BOM and a missing final newline change neither the fix nor the positions;
 - what fix() remembers of the RUN instructions it has seen changes no result.
@@ -109,7 +109,7 @@ ASSIGNMENTS = st.sampled_from(
 OTHER_COMMANDS = st.sampled_from(
     [
         "true", "apt-get update", "echo pip install x", "cd /app", "export PIP_NO_CACHE_DIR=1", "export UV_NO_CACHE=0",
-        "apt-get install -y python3-pip", "rm -rf /var/lib/apt/lists/*", "command -v pip",
+        "apt-get install -y python3-pip", "rm -rf /var/lib/apt/lists/*", "command -v pip", "rm -rf ~/.cache/pip",
     ]
 )  # fmt: skip
 SEPARATORS = st.sampled_from([" && ", " && ", "; ", " | ", " || "])
@@ -253,15 +253,18 @@ def dockerfiles(draw, eol: str | None = None) -> str:
     escape = draw(st.sampled_from(["\\", "\\", "`"]))
     lines = []
     if draw(st.booleans()):
-        lines.append("# syntax=docker/dockerfile:1")
+        lines.append(draw(st.sampled_from(["# syntax=docker/dockerfile:1", "# syntax=docker/dockerfile:1.1"])))
     if escape == "`":
         lines.append("# escape=`")
     if draw(st.booleans()):
         lines.append(draw(st.sampled_from(["ARG PIP_NO_CACHE_DIR=", "ARG UV_NO_CACHE="])) + draw(VALUES))  # global
     stage_names: list[str] = []
     for stage in range(draw(st.integers(1, 3))):
+        previous = str(stage - 1) if stage else "ubuntu"
         base = draw(
-            st.sampled_from(["python:3.12", "python:3.11-slim", *stage_names, str(stage - 1) if stage else "ubuntu"])
+            st.sampled_from(
+                ["python:3.12", "python:3.11-slim", "python:3.12-windowsservercore", *stage_names, previous]
+            )
         )
         name = f"s{stage}"
         lines.append(f"FROM {base} AS {name}" if draw(st.booleans()) else f"FROM {base}")
@@ -271,7 +274,7 @@ def dockerfiles(draw, eol: str | None = None) -> str:
             if kind == "setting":
                 lines.append(draw(setting()))
             elif kind == "user":
-                lines.append(draw(st.sampled_from(["USER app", "USER root"])))
+                lines.append(draw(st.sampled_from(["USER app", "USER root", "USER 1000", "USER 1000:1000"])))
             elif kind == "comment":
                 lines.append("# pip install x")
             elif kind == "empty":
@@ -329,6 +332,7 @@ TOOL = {
     "PIP009": "poetry",
     "PIP010": "conda",
 }
+MOUNT_TEXT = re.compile(r"--mount=type=cache,target=/[^\s,]+(,uid=\d+(,gid=\d+)?)? ")
 
 
 def allowed(text: str, tool: str, strategy: Strategy) -> bool:
@@ -338,6 +342,8 @@ def allowed(text: str, tool: str, strategy: Strategy) -> bool:
         return True
     if tool in ("pipx", "pip-tools") and INTO_PIP_ARGS.fullmatch(text):
         return True
+    if strategy is Strategy.MOUNT:
+        return MOUNT_TEXT.fullmatch(text) is not None
     return strategy is Strategy.ENV and text == ENV_TEXT.get(tool)
 
 
@@ -374,6 +380,12 @@ def test_generated_dockerfiles_env(text):
 
 
 @SETTINGS
+@given(text=dockerfiles())
+def test_generated_dockerfiles_mount(text):
+    check(text, Strategy.MOUNT)
+
+
+@SETTINGS
 @given(first=dockerfiles(), second=dockerfiles(), strategy=st.sampled_from(list(Strategy)))
 def test_what_fix_remembers_changes_no_result(first, second, strategy):
     # fix() remembers the findings of RUN instructions it has seen (memory.py): a RUN text
@@ -393,7 +405,7 @@ def positions(result) -> list[tuple[str, int, int]]:
 @given(text=dockerfiles())
 def test_strategies_report_the_same_findings(text):
     flag, env = fix(text, Settings(strategy=Strategy.FLAG)), fix(text, Settings(strategy=Strategy.ENV))
-    assert positions(flag) == positions(env)
+    assert positions(flag) == positions(env) == positions(fix(text, Settings(strategy=Strategy.MOUNT)))
     # a file that parses leaves no call unfixed whose fix is a flag or a variable (a clean-up
     # appended to the RUN has no place behind sudo, in exec form ...)
     assert all(finding.fix is not None for finding in flag.findings if TOOL.get(finding.code) in FLAG_TEXT)
