@@ -59,6 +59,7 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
     names: dict[str, int] = {}
     stage: _Stage | None = None
     syntax = dockerfile.directives.get("syntax")
+    triggers: list[tuple[int, _Stage]] = []  # ONBUILD RUNs: their index in runs, their stage
     for instruction in dockerfile.instructions:
         keyword = instruction.keyword
         if instruction.onbuild and keyword != "RUN":
@@ -86,12 +87,20 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
         elif keyword == "SHELL" and instruction.exec_form:
             stage.dialect = _dialect(instruction.script)
         elif keyword == "RUN":
-            env = stage.variables()
-            mounts = _cache_mounts(instruction, env)
-            runs.append(
-                (instruction, RunContext(env, mounts, _home(stage), stage.dialect, stage.user, stage.windows, syntax))
-            )
+            if instruction.onbuild:
+                triggers.append((len(runs), stage))
+            runs.append((instruction, _context(instruction, stage, stage.variables(), syntax)))
+    # An ONBUILD RUN runs at the start of a build FROM this stage's image: with the stage's last
+    # ENV (no ARG: they are not in the image), USER and SHELL.
+    for index, owner in triggers:
+        instruction = runs[index][0]
+        runs[index] = (instruction, _context(instruction, owner, dict(owner.env), syntax))
     return runs, settings
+
+
+def _context(instruction: Instruction, stage: _Stage, env: dict[str, str], syntax: str | None) -> RunContext:
+    mounts = _cache_mounts(instruction, env)
+    return RunContext(env, mounts, _home(stage), stage.dialect, stage.user, stage.windows, syntax)
 
 
 def with_flags(context: RunContext, instruction: Instruction) -> RunContext:

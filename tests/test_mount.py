@@ -354,6 +354,19 @@ def test_a_mount_on_another_directory_names_the_one_used(strategy):
     )
 
 
+def test_onbuild_runs_as_the_stage_ends():
+    """An ONBUILD RUN runs in the child build, with the image's last USER and ENV (no ARG)."""
+    before = _text([F, "ARG PIP_CACHE_DIR=/a"], "ONBUILD RUN pip install x\nUSER 1000\nENV HOME=/home/u")
+    after = _text(
+        [F, "ARG PIP_CACHE_DIR=/a"],
+        "ONBUILD RUN --mount=type=cache,target=/home/u/.cache/pip,uid=1000 pip install x\nUSER 1000\nENV HOME=/home/u",
+    )
+    assert_fix(before, after, Strategy.MOUNT)
+    turned_off = _text([F], "ONBUILD RUN pip install x\nENV PIP_NO_CACHE_DIR=1\nFROM python:3.12")
+    for strategy in Strategy:
+        assert_fix(turned_off, turned_off, strategy)
+
+
 def test_each_finding_carries_its_own_mount():
     """A quick fix applies one finding's edit: each finding's fix is the mount of its call."""
     result = fix(_text([F], "RUN uv sync && pip install x && uv pip install y"), MOUNT)
