@@ -151,7 +151,11 @@ def _covering_mount(invocation: Invocation, directory: str | None, context: RunC
         name = installer.cache_name
         suffixes = (f"/{installer.prefix_cache}",) if name is None else ("/.cache", f"/.cache/{name}")
         return next((target for target in context.cache_mounts if target.endswith(suffixes)), None)
-    return next((target for target in context.cache_mounts if _holds(target, directory)), None)
+    # Poetry's directory also holds what must stay (virtualenvs/): mounts on what its fix removes
+    # cover it
+    paths = [f"{directory}/{name}" for name in installer.removed] or [directory]
+    held = [next((target for target in context.cache_mounts if _holds(target, path)), None) for path in paths]
+    return held[0] if all(held) else None
 
 
 def _holds(path: str, directory: str) -> bool:

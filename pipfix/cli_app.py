@@ -20,7 +20,7 @@ from .command import EXIT_ERROR, execute
 LSP_HELP = """\
 Run the pipfix language server on standard input and output (the only transport; --stdio is
 accepted for the clients that pass it). Settings come from the client's initializationOptions
-and workspace/didChangeConfiguration ({"strategy": "flag"|"env", "ignore": [CODE, ...]}) and
+and workspace/didChangeConfiguration ({"strategy": "flag"|"env"|"mount", "ignore": [CODE, ...]}) and
 from the project's configuration file.
 """
 

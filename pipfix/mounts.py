@@ -12,6 +12,7 @@ import re
 from .cache import CacheUse
 from .dockerfile import Instruction
 from .edits import Edit
+from .installers import FixKind
 from .rules.violation import Violation
 from .stages import mount_targets
 
@@ -39,18 +40,30 @@ def explained(violation: Violation, use: CacheUse) -> Violation:
 
 
 def mounted(violation: Violation, use: CacheUse, instruction: Instruction, text: str) -> Violation:
-    """The violation fixed with a cache mount on the call's cache directory; or, where that is
-    not safe, with the fix it has and the reason added to its message."""
+    """The violation fixed with cache mounts on the call's cache; or, where that is not safe,
+    with the fix it has and the reason added to its message."""
     try:
-        options = _mount_options(use, instruction, text)
+        mounts = _mounts(use, instruction, text)
     except _Unsafe as unsafe:
         return violation._replace(message=f"{violation.message} (no cache mount: {unsafe})")
-    return violation._replace(fix=Edit(instruction.flags_start, f"--mount=type=cache,{options} "))
+    return violation._replace(fix=Edit(instruction.flags_start, mounts))
 
 
-def _mount_options(use: CacheUse, instruction: Instruction, text: str) -> str:
-    """`target=DIR` (with `,uid=N,gid=M` for a non-root user) for the call's cache mount; raises
-    _Unsafe when there can be none."""
+# Tools whose own fix stays: a mount would not hold all the fix covers, or would break what links
+# into it (docs/mount.md).
+_FIX_KEPT = {
+    "pipx": "pipx runs pip or uv, whichever it finds, each with its own cache; --pip-args reaches both",
+    "pipenv": "pipenv fills its own and pip's caches, which `pipenv --clear` empties; the clean-up stays",
+    "conda": "conda links the packages of its pkgs directory into environments; the clean-up stays",
+}
+
+
+def _mounts(use: CacheUse, instruction: Instruction, text: str) -> str:
+    """`--mount=type=cache,target=DIR ` (with `,uid=N,gid=M` for a non-root user) for each
+    directory of the call's cache; raises _Unsafe when there can be none."""
+    installer = use.invocation.installer
+    if installer.name in _FIX_KEPT or installer.fix is FixKind.CLEAN_UP:
+        raise _Unsafe(_FIX_KEPT.get(installer.name, "its clean-up stays"))
     context = use.context
     if context.windows or context.dialect != "posix":
         raise _Unsafe("a Windows stage, and Windows containers have no mounts")
@@ -75,11 +88,14 @@ def _mount_options(use: CacheUse, instruction: Instruction, text: str) -> str:
         raise _Unsafe(f"`# syntax={context.syntax}` knows RUN --mount but not its uid option")
     if directory == "/" or not _PLAIN_PATH.fullmatch(directory):
         raise _Unsafe(f"its cache directory {directory!r} cannot stand unquoted in a mount flag")
-    if directory in mount_targets(instruction, context.env):
-        raise _Unsafe(f"the RUN already mounts something on {directory}")
-    if mention := _mention(script, directory, context.home):
-        raise _Unsafe(f"the RUN also uses {mention} itself, and a mount on {directory} would change what that does")
-    return f"target={directory}{owner}"
+    # Poetry's cache directory also holds its virtualenvs: the mounts go on what its fix removes
+    targets = [f"{directory}/{name}" for name in installer.removed] or [directory]
+    for target in targets:
+        if target in mount_targets(instruction, context.env):
+            raise _Unsafe(f"the RUN already mounts something on {target}")
+        if mention := _mention(script, target, context.home):
+            raise _Unsafe(f"the RUN also uses {mention} itself, and a mount on {target} would change what that does")
+    return "".join(f"--mount=type=cache,target={target}{owner} " for target in targets)
 
 
 def _owner(user: str) -> str:

@@ -95,7 +95,7 @@ ALLOWED_TEXTS = {
         **CLEAN_UPS,
     },
 }
-MOUNT_TEXT = re.compile(r"--mount=type=cache,target=/[^\s,]+(,uid=\d+(,gid=\d+)?)? ")
+MOUNT_TEXT = re.compile(r"(--mount=type=cache,target=/[^\s,]+(,uid=\d+(,gid=\d+)?)? )+")
 
 
 def allowed_text(strategy: Strategy, code: str, text: str) -> bool:
@@ -331,7 +331,7 @@ def buildkit_differences(original_text: str, fixed_text: str, inserted: set[str]
     def same_text(a: str, b: str) -> bool:
         return _is_insertion(a, b, pieces)
 
-    mounts = {piece.strip() for piece in pieces if piece.startswith("--mount=")}
+    mounts = {flag for piece in pieces if piece.startswith("--mount=") for flag in piece.split()}
     problems = []
     for old, new in zip(before, after, strict=True):
         where = f"line {old.start_line}"

@@ -176,6 +176,26 @@ MOUNTED = [
     pytest.param(
         [F], "", "pip install -r /root/.cache/requirements.txt", PIP, id="a file beside the cache is no mention"
     ),
+    # the other installers: each its own cache directory
+    pytest.param([F], "", "pdm install --prod", "--mount=type=cache,target=/root/.cache/pdm ", id="pdm"),
+    pytest.param([F], "", "pip-sync requirements.txt", PIP, id="pip-sync: pip's cache"),
+    pytest.param(
+        [F],
+        "",
+        "poetry install --no-root",
+        "--mount=type=cache,target=/root/.cache/pypoetry/cache --mount=type=cache,target=/root/.cache/pypoetry/artifacts ",
+        id="poetry: cache/ and artifacts/, not virtualenvs/",
+    ),
+    pytest.param(
+        [F, "ENV POETRY_CACHE_DIR=/opt/poetry", "USER 1000"],
+        "",
+        "poetry install",
+        "--mount=type=cache,target=/opt/poetry/cache,uid=1000 --mount=type=cache,target=/opt/poetry/artifacts,uid=1000 ",
+        id="poetry: POETRY_CACHE_DIR, a numeric user",
+    ),
+    pytest.param(
+        [F], "", "uv sync && pdm install", UV + "--mount=type=cache,target=/root/.cache/pdm ", id="uv and pdm"
+    ),
 ]
 
 FALLBACKS = [
@@ -266,6 +286,24 @@ FALLBACKS = [
         [F], "--mount=type=bind,target=/root/.cache/pip ", "pip install x",
         Fallback("already mounts something on /root/.cache/pip"), id="a bind mount on the directory",
     ),
+    pytest.param(
+        [F], "", "conda install -y numpy", Fallback("conda links the packages of its pkgs directory"),
+        id="conda: the clean-up stays",
+    ),
+    pytest.param(
+        [F], "", "/opt/conda/bin/mamba install -y numpy", Fallback("the clean-up stays"), id="mamba: the clean-up stays"
+    ),
+    pytest.param(
+        [F], "", "pipenv install --deploy", Fallback("pipenv fills its own and pip's caches"),
+        id="pipenv: the clean-up stays",
+    ),
+    pytest.param(
+        [F], "", "pipx install black", Fallback("pipx runs pip or uv, whichever it finds"), id="pipx: the flag stays"
+    ),
+    pytest.param(
+        [F], "", "poetry install && rm -rf /root/.cache/pypoetry/cache/repositories",
+        Fallback("also uses /root/.cache/pypoetry/cache/repositories"), id="poetry: the RUN removes a part of the cache",
+    ),
 ]  # fmt: skip
 
 UNCHANGED = [
@@ -287,13 +325,19 @@ def _text(setup: list[str], run: str) -> str:
     return "\n".join([*setup, run]) + "\n"
 
 
+# Their fix is a command appended to the RUN, which exec form has no shell for: no fix there in
+# any strategy (tests/rules), so no mount either.
+_CLEAN_UP_TOOLS = re.compile(r"\b(poetry|conda|mamba|pipenv) ")
+
+
 def _with_forms(rows):
-    """Each row in each form; the exec form's `sh -c` string leaves out commands with quotes."""
+    """Each row in each form; the exec form leaves out commands with quotes (its `sh -c` string
+    would need them escaped) and the tools fixed by a clean-up."""
     return [
         pytest.param(*row.values, form, id=f"{row.id}, {name}")
         for row in rows
         for name, form in FORMS.items()
-        if name != "exec" or "'" not in row.values[2]
+        if name != "exec" or not ("'" in row.values[2] or _CLEAN_UP_TOOLS.search(row.values[2]))
     ]
 
 

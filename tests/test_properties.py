@@ -332,18 +332,19 @@ TOOL = {
     "PIP009": "poetry",
     "PIP010": "conda",
 }
-MOUNT_TEXT = re.compile(r"--mount=type=cache,target=/[^\s,]+(,uid=\d+(,gid=\d+)?)? ")
+MOUNT_TEXT = re.compile(r"(--mount=type=cache,target=/[^\s,]+(,uid=\d+(,gid=\d+)?)? )+")
 
 
 def allowed(text: str, tool: str, strategy: Strategy) -> bool:
+    # the mount strategy keeps the clean-ups of pipenv and conda
+    if strategy is Strategy.MOUNT and tool not in ("pipenv", "conda") and MOUNT_TEXT.fullmatch(text):
+        return True
     if tool in CLEAN_UP:
         return CLEAN_UP[tool].fullmatch(text) is not None
     if text == FLAG_TEXT[tool] or EXEC_TEXT[tool].fullmatch(text):
         return True
     if tool in ("pipx", "pip-tools") and INTO_PIP_ARGS.fullmatch(text):
         return True
-    if strategy is Strategy.MOUNT:
-        return MOUNT_TEXT.fullmatch(text) is not None
     return strategy is Strategy.ENV and text == ENV_TEXT.get(tool)
 
 

@@ -9,8 +9,9 @@ which reads no local directory of packages, `six` from PyPI. The cases run at on
 on the network and on subprocesses far more than they compute).
 
 The fixed command is pipfix's own output: each command is put in `RUN` of a Dockerfile whose
-`ENV HOME` is the run's temporary home, fixed with fix() in each strategy, and the fixed `RUN`
-line is run with /bin/sh. A cache "holds a copy" when one of its files is named after the
+`ENV HOME` is the run's temporary home, fixed with fix() in the flag and env strategies, and the
+fixed `RUN` line is run with /bin/sh. The mount strategy's cache mounts (BuildKit does not run
+here) must hold every copy the command as written left. A cache "holds a copy" when one of its files is named after the
 installed module or has the module's file name in its bytes (a wheel, an HTTP cache database).
 conda, mamba and micromamba are not on PyPI: their clean-up is not run here.
 """
@@ -18,6 +19,7 @@ conda, mamba and micromamba are not on PyPI: their clean-up is not run here.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -244,7 +246,7 @@ def _outcomes(case: Case, setup: Setup, directory: Path) -> list[Outcome]:
     a fresh HOME and a fresh copy of the project; after a fixed one, `check`."""
     command = case.command.format(target=setup.target)
     runs = {"as written": (command, directory / "as-written")}
-    for strategy in Strategy:
+    for strategy in (Strategy.FLAG, Strategy.ENV):  # a shell runs them (mount: below)
         home = directory / strategy.value
         fixed = _fixed(command, home, strategy)
         if fixed not in [script for script, _ in runs.values()]:
@@ -274,6 +276,23 @@ def outcomes(setup: Setup) -> Iterator[dict[str, Future[list[Outcome]]]]:
     }
     yield futures
     pool.shutdown(cancel_futures=True)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_cache_mounts_hold_what_the_command_caches(name: str, outcomes: dict[str, Future[list[Outcome]]]) -> None:
+    """--strategy mount (no BuildKit here): the cache mounts pipfix adds hold every copy that the
+    command as written left in its caches; where it adds none, the finding says why."""
+    case = CASES[name]
+    written = outcomes[name].result()[0]
+    home = Path("/home/probe")
+    text = f"FROM python:3.12\nENV HOME={home}\nRUN {case.command}\n"
+    result = fix(text, Settings(strategy=Strategy.MOUNT))
+    targets = [Path(target) for target in re.findall(r"--mount=type=cache,target=([^ ,]+)", result.text)]
+    if not targets:
+        assert any("(no cache mount: " in finding.message for finding in result.findings), result.findings
+        return
+    outside = [copy for copy in written.copies if not any((home / copy).is_relative_to(t) for t in targets)]
+    assert written.copies and not outside, f"mounts on {targets}; outside them: {outside}"
 
 
 @pytest.mark.parametrize("name", list(CASES))

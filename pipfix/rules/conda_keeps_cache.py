@@ -16,9 +16,10 @@ nothing: the layer keeps the files.
 
 ## Fixed
     RUN conda install -y numpy && conda clean --all --yes
-in either strategy, with the call's own program word (`/opt/conda/bin/mamba clean --all
---yes`). It goes at the end of the RUN so that it runs last; in a heredoc under `set -e` it is a
-line of its own. Never `--force-pkgs-dirs` (`-f`): environments may link back into pkgs.
+in every strategy (`--strategy mount` keeps it: docs/mount.md), with the call's own program
+word (`/opt/conda/bin/mamba clean --all --yes`). It goes at the end of the RUN so that it runs
+last; in a heredoc under `set -e` it is a line of its own. Never `--force-pkgs-dirs` (`-f`):
+environments may link back into pkgs.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ that is dead weight (flask alone left 5.8 MB). pdm turns the cache off for any n
 (or `RUN PDM_NO_CACHE=1 pdm install --prod --frozen-lockfile` with `--strategy env`).
 `--no-cache` is one of pdm's global options: it must stand before the command
 (`pdm install --no-cache` is a usage error).
+
+With `--strategy mount` (docs/mount.md):
+    RUN --mount=type=cache,target=/root/.cache/pdm pdm install --prod --frozen-lockfile
 """
 
 from __future__ import annotations

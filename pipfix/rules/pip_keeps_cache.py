@@ -17,6 +17,9 @@ gigabytes nobody uses again.
 
 A RUN that reads pip's cache after the call (`cp -r ~/.cache/pip/wheels /wheels`, `pip cache
 list`) is reported without a fix: it needs the cache.
+
+With `--strategy mount`, a cache mount on the directory the call uses (docs/mount.md):
+    RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt
 """
 
 from __future__ import annotations

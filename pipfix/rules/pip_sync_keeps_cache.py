@@ -16,6 +16,9 @@ in an image layer that is dead weight.
 (or `RUN PIP_NO_CACHE_DIR=1 pip-sync requirements.txt` with `--strategy env`). When
 `--pip-args` is already given, the flag goes into its value (`--pip-args="--no-cache-dir -q"`):
 a second `--pip-args` would replace the first.
+
+With `--strategy mount` (docs/mount.md):
+    RUN --mount=type=cache,target=/root/.cache/pip pip-sync requirements.txt
 """
 
 from __future__ import annotations

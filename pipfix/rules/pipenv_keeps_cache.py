@@ -19,8 +19,9 @@ Creating a virtualenv (not with `--system`) also leaves virtualenv's seed data i
 
 ## Fixed
     RUN pipenv install --system --deploy && pipenv --clear
-in either strategy: `pipenv --clear` empties pipenv's and pip's caches. It goes at the end of
-the RUN so that it runs last; in a heredoc under `set -e` it is a line of its own.
+in every strategy (`--strategy mount` keeps it: docs/mount.md): `pipenv --clear` empties
+pipenv's and pip's caches. It goes at the end of the RUN so that it runs last; in a heredoc
+under `set -e` it is a line of its own.
 """
 
 from __future__ import annotations

@@ -16,9 +16,11 @@ with `--backend uv` (or `PIPX_DEFAULT_BACKEND=uv`) it does not count.
 
 ## Fixed
     RUN pipx install --pip-args=--no-cache-dir poetry
-with either strategy: `--pip-args` reaches pip and uv alike. When `--pip-args` is already
+in every strategy: `--pip-args` reaches pip and uv alike. When `--pip-args` is already
 given, the flag goes into its value (`--pip-args="--no-cache-dir --pre"`): a second
 `--pip-args` would replace the first.
+
+`--strategy mount` keeps the flag: pipx runs pip or uv, whichever it finds (docs/mount.md).
 """
 
 from __future__ import annotations

@@ -15,10 +15,16 @@ Poetry keeps every wheel it downloads in `artifacts/` and the index pages in `ca
 
 ## Fixed
     RUN poetry install --no-root && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts
-in either strategy, at the end of the RUN so that it runs last (in a heredoc under `set -e`, a
-line of its own). `virtualenvs/`, where Poetry puts its environments by default, stays. No
-fix where the directory is not known (a user without a known home), and none in exec form; the
-finding is reported. A removal in a later RUN saves nothing: the layer keeps the files.
+with the flag and env strategies, at the end of the RUN so that it runs last (in a heredoc
+under `set -e`, a line of its own). `virtualenvs/`, where Poetry puts its environments by
+default, stays. No fix where the directory is not known (a user without a known home), and none
+in exec form; the finding is reported. A removal in a later RUN saves nothing: the layer keeps
+the files.
+
+With `--strategy mount`, cache mounts on what the removal would remove, so that `virtualenvs/`
+stays in the image (docs/mount.md):
+    RUN --mount=type=cache,target=/root/.cache/pypoetry/cache \\
+        --mount=type=cache,target=/root/.cache/pypoetry/artifacts poetry install --no-root
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ after the call (`cp -r ~/.cache/uv/wheels-v5 /w`) is reported without a fix.
     RUN uv pip install --no-cache --system -r requirements.txt
 (or `RUN UV_NO_CACHE=1 uv pip install --system -r requirements.txt` with `--strategy env`).
 The flag goes right after the command: `uvx --no-cache ruff`, `uv run --no-cache app`.
+
+With `--strategy mount` (docs/mount.md):
+    RUN --mount=type=cache,target=/root/.cache/uv uv pip install --system -r requirements.txt
 """
 
 from __future__ import annotations
