@@ -5,6 +5,7 @@ units of the negotiated position encoding, UTF-16 by default)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -19,6 +20,20 @@ SERVER = ClientServerConfig(
     server_command=[sys.executable, "-m", "pipfix", "lsp"],
     server_env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
 )
+
+
+async def stop(client: LanguageClient) -> None:
+    """End a session started with SERVER.start(). pygls' own stop waits for the server to exit,
+    which it never does when a test failed before shutdown_session(): the server is then killed,
+    so the failure is reported instead of hanging the run."""
+    server = client._server
+    if server is not None and server.returncode is None:
+        try:
+            await asyncio.wait_for(server.wait(), 5)
+        except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+            server.kill()
+    await client.stop()
+
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

@@ -19,6 +19,7 @@ from .lsp_support import (  # noqa: E402
     cli_output,
     format_document,
     open_document,
+    stop,
 )
 
 pytestmark = pytest.mark.asyncio
@@ -78,7 +79,7 @@ async def test_capabilities(tmp_path):
         assert result.server_info.name == "pipfix"
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop(client)
 
 
 async def test_diagnostics_at_the_words_they_are_about(client: LanguageClient, tmp_path):
@@ -211,7 +212,7 @@ async def test_settings_from_initialization_options_and_configuration_change(tmp
         assert apply_edits(MULTI, await format_document(client, uri)) == cli_output(MULTI)
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop(client)
 
 
 async def test_settings_from_the_project_configuration_file(client: LanguageClient, tmp_path):
@@ -241,7 +242,7 @@ async def test_utf8_position_encoding_when_the_client_offers_it(tmp_path):
         assert diagnostic.range.start.character == len(prefix.encode("utf-8"))
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop(client)
 
 
 async def test_saving_republishes(client: LanguageClient, tmp_path):
@@ -377,7 +378,9 @@ async def test_a_bad_client_setting_is_shown_to_the_user(tmp_path):
             )
         )
         await open_document(client, (tmp_path / "Dockerfile").as_uri(), MULTI)
-        assert [m.message for m in client.messages] == ["pipfix: unknown strategy 'mount-everything' (flag or env)"]
+        assert [m.message for m in client.messages] == [
+            "pipfix: unknown strategy 'mount-everything' (flag, env or mount)"
+        ]
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await stop(client)

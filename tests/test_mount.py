@@ -517,4 +517,4 @@ async def test_language_server_setting(tmp_path):
         assert actions[0].title == "pipfix: insert '--mount=type=cache,target=/root/.cache/uv' (PIP002)"
         await client.shutdown_session()
     finally:
-        await client.stop()
+        await lsp.stop(client)
