@@ -131,7 +131,7 @@ _WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore")
 def _home(stage: _Stage) -> str | None:
     if "HOME" in stage.env:
         return stage.env["HOME"]  # an ARG named HOME does not move the home
-    name = stage.user.split(":", 1)[0] if stage.user else None
+    name = stage.user.partition(":")[0] if stage.user else None
     if name in ("root", "0"):
         return "/root"
     if not name or name.isdigit():
@@ -151,6 +151,8 @@ def _dialect(script: str) -> str:
 
 
 def _cache_mounts(instruction: Instruction, env: Mapping[str, str]) -> tuple[str, ...]:
+    if not instruction.flags:
+        return ()
     return tuple(target for kind, target in _mounts(instruction, env) if kind in ("cache", "tmpfs"))
 
 
