@@ -214,7 +214,13 @@ FALLBACKS = [
         [F, 'SHELL ["powershell", "-Command"]'], "", "pip install x", Fallback("Windows"), id="PowerShell SHELL"
     ),
     pytest.param(
+        [F, 'SHELL ["cmd", "/S", "/C"]'], "", "pip install x", Fallback("Windows"), id="cmd SHELL"
+    ),
+    pytest.param(
         ["# syntax=docker/dockerfile:1.1", F], "", "pip install x", Fallback("older than 1.2"), id="syntax 1.1"
+    ),
+    pytest.param(
+        ["# syntax=docker/dockerfile:1.0", F], "", "pip install x", Fallback("older than 1.2"), id="syntax 1.0"
     ),
     pytest.param(
         ["# syntax=docker/dockerfile:1.1.7-experimental", F, "USER 1000", "ENV HOME=/h"], "", "pip install x",
