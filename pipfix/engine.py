@@ -190,7 +190,7 @@ def _found_violations(
             if rule.FIXABLE:  # the call keeps its cache
                 violation = mounts.explained(violation, use)
                 if settings.strategy is Strategy.MOUNT and violation.fix is not None:
-                    violation = mounts.mounted(violation, use, instruction, text)
+                    violation = mounts.mounted(violation, use, run)
             yield violation
 
 

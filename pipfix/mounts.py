@@ -8,16 +8,18 @@ docs/mount.md says when to choose the strategy and what each fall-back protects 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from .cache import CacheUse
-from .dockerfile import Instruction
+from .cache import CacheUse, Run
 from .edits import Edit
 from .installers import FixKind
 from .rules.violation import Violation
+from .shell import Command
 from .stages import mount_targets
+from .wrappers import program_name, unwrap
 
 # Programs that run a command as another user, whose home and uid pipfix does not follow.
-_USER_SWITCH = re.compile(r"(?<![\w.-])(sudo|doas|su|runuser|gosu|su-exec|setpriv|chroot|setuidgid)(?![\w.-])")
+_USER_SWITCHES = frozenset(("sudo", "doas", "su", "runuser", "gosu", "su-exec", "setpriv", "chroot", "setuidgid"))
 # A target BuildKit reads as written: no quotes, comma, blank, variable or escape character.
 _PLAIN_PATH = re.compile(r"/[\w./+@%~:-]*")
 # Where a path word ends in a script.
@@ -39,14 +41,14 @@ def explained(violation: Violation, use: CacheUse) -> Violation:
     return violation._replace(message=message)
 
 
-def mounted(violation: Violation, use: CacheUse, instruction: Instruction, text: str) -> Violation:
+def mounted(violation: Violation, use: CacheUse, run: Run) -> Violation:
     """The violation fixed with cache mounts on the call's cache; or, where that is not safe,
     with the fix it has and the reason added to its message."""
     try:
-        mounts = _mounts(use, instruction, text)
+        mounts = _mounts(use, run)
     except _Unsafe as unsafe:
         return violation._replace(message=f"{violation.message} (no cache mount: {unsafe})")
-    return violation._replace(fix=Edit(instruction.flags_start, mounts))
+    return violation._replace(fix=Edit(run.instruction.flags_start, mounts))
 
 
 # Tools whose own fix stays: a mount would not hold all the fix covers, or would break what links
@@ -58,7 +60,7 @@ _FIX_KEPT = {
 }
 
 
-def _mounts(use: CacheUse, instruction: Instruction, text: str) -> str:
+def _mounts(use: CacheUse, run: Run) -> str:
     """`--mount=type=cache,target=DIR ` (with `,uid=N,gid=M` for a non-root user) for each
     directory of the call's cache; raises _Unsafe when there can be none."""
     installer = use.invocation.installer
@@ -72,11 +74,12 @@ def _mounts(use: CacheUse, instruction: Instruction, text: str) -> str:
         raise _Unsafe(f"`# syntax={context.syntax}` names a frontend pipfix cannot tell knows RUN --mount")
     if frontend is NO_MOUNTS:
         raise _Unsafe(f"`# syntax={context.syntax}` is older than 1.2, the first Dockerfile frontend with RUN --mount")
-    script = text[instruction.script_map.before(0) : instruction.end]
+    instruction = run.instruction
+    script = run.text[instruction.script_map.before(0) : instruction.end]
     if not use.invocation.env_reachable:
         raise _Unsafe("the call runs in another environment (sudo, env -i): its cache directory is not known")
-    if switch := _USER_SWITCH.search(script):
-        raise _Unsafe(f"the RUN runs `{switch[1]}`: which user's cache the call fills is not known")
+    if switch := _user_switch(run.commands):
+        raise _Unsafe(f"the RUN runs `{switch}`: which user's cache the call fills is not known")
     if context.user is None:
         raise _Unsafe("its USER is set from a build argument that has no value here")
     directory = use.directory
@@ -96,6 +99,24 @@ def _mounts(use: CacheUse, instruction: Instruction, text: str) -> str:
         if mention := _mention(script, target, context.home):
             raise _Unsafe(f"the RUN also uses {mention} itself, and a mount on {target} would change what that does")
     return "".join(f"--mount=type=cache,target={target}{owner} " for target in targets)
+
+
+def _user_switch(commands: Sequence[Command]) -> str | None:
+    """The first program of the RUN's commands (nested scripts included) that runs a command as
+    another user, itself or behind wrappers (`nice sudo -u app ...`); a call in the script it
+    runs (`su app -c '...'`) cannot tell. A mere word (`apt-get install sudo`) is none."""
+    for command in commands:
+        if not command.words:
+            continue
+        variables = {**command.exported, **command.assignments}
+        unwrapped = unwrap(command.words, variables, lambda word: True)
+        names = [program_name(command.words[0], variables)]
+        if unwrapped is not None:
+            index, wrapping = unwrapped
+            names += [*wrapping.names, program_name(command.words[index], variables)]
+        if switch := next((name for name in names if name in _USER_SWITCHES), None):
+            return switch
+    return None
 
 
 def _owner(user: str) -> str:

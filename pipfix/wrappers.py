@@ -103,6 +103,7 @@ class Wrapping:
     env_prefixable: bool = True
     env: dict[str, str | None] = field(default_factory=dict)
     unset: set[str] = field(default_factory=set)
+    names: list[str] = field(default_factory=list)  # the wrappers' program names, in order
 
     def fields(self) -> tuple[bool, bool, Mapping[str, str | None], frozenset[str]]:
         return self.env_reachable, self.env_prefixable, self.env, frozenset(self.unset)
@@ -118,12 +119,14 @@ def unwrap(
     wrapping = Wrapping()
     index = 0
     while index < len(words):
-        handler = _WRAPPERS.get(program_name(words[index], variables) or "")
+        name = program_name(words[index], variables) or ""
+        handler = _WRAPPERS.get(name)
         wrapped = index if handler is None else handler(words, index, wrapping, is_wanted)
         if wrapped is None:
             return None
         if wrapped == index:
             return index, wrapping
+        wrapping.names.append(name)
         index = wrapped
     return None
 

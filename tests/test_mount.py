@@ -140,6 +140,7 @@ MOUNTED = [
         id="no inheritance from an unrelated stage",
     ),
     pytest.param([F], "", "pip install a && pip download b", PIP, id="two calls, one directory: one mount"),
+    pytest.param([F], "", "apt-get install -y sudo gosu && pip install x", PIP, id="installing sudo is no user switch"),
     pytest.param([F], "", "uv pip install a && pip install b && uv sync", UV + PIP, id="two directories, by first use"),
     pytest.param([F], "--network=host ", "pip install x", PIP, id="existing flags stay after the mount"),
     pytest.param(
@@ -269,6 +270,11 @@ FALLBACKS = [
     pytest.param([F], "", "gosu app pip install x", Fallback("gosu"), id="gosu"),
     pytest.param([F], "", "su app -c 'pip install x'", Fallback("su"), id="su -c"),
     pytest.param([F], "", "env -i PATH=/usr/bin pip install x", Fallback("env -i"), id="env -i"),
+    pytest.param([F], "", "nice sudo -E -u app pip install x", Fallback("sudo"), id="sudo behind a wrapper"),
+    pytest.param([F], "", "runuser -u app -- true && pip install x", Fallback("runuser"), id="runuser"),
+    pytest.param(
+        [F], "", "pip install x && su app -c true", Fallback("the RUN runs `su`"), id="another command switches user"
+    ),
     pytest.param(
         [F], "", "pip install x && rm -rf /root/.cache/pip", Fallback("also uses /root/.cache/pip"),
         id="the RUN removes the cache directory",
