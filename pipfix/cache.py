@@ -11,7 +11,7 @@ from .dockerfile import Instruction
 from .installers import Installer, Truth
 from .invocation import Invocation
 from .shell import Command, ScriptEnd, Word, script_end
-from .stages import RunContext
+from .stages import RunContext, home_of
 from .wrappers import base_name, program_name, static_value, unwrap
 
 # pip reads these as booleans, and every one of them turns the cache off ("false" included).
@@ -122,7 +122,11 @@ def _directory(invocation: Invocation, env: Mapping[str, str | None], context: R
         return _prefix_cache(invocation, env)
     if installer.cache_name is None:
         return None
-    base = env.get("XDG_CACHE_HOME") or (env.get("HOME") if "HOME" in env else context.home)
+    if invocation.run_as is not None:
+        home = home_of(invocation.run_as)  # sudo and gosu set HOME to the user's
+    else:
+        home = env.get("HOME") if "HOME" in env else context.home
+    base = env.get("XDG_CACHE_HOME") or home
     if not base:
         return None
     if not env.get("XDG_CACHE_HOME"):

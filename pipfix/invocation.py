@@ -32,6 +32,7 @@ class Invocation(NamedTuple):
     env_prefixable: bool  # an assignment before the command's first word reaches the call
     wrapper_env: Mapping[str, str | None]  # variables set by wrappers (`env VAR=x pip ...`)
     wrapper_unset: frozenset[str]  # variables removed by wrappers (`env -u VAR pip ...`)
+    run_as: str | None  # the user a wrapper (sudo, gosu...) runs the call as; None: the RUN's user
 
     @property
     def tool(self) -> str:

@@ -131,10 +131,16 @@ _WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore")
 def _home(stage: _Stage) -> str | None:
     if "HOME" in stage.env:
         return stage.env["HOME"]  # an ARG named HOME does not move the home
-    name = stage.user.partition(":")[0] if stage.user else None
+    return home_of(stage.user)
+
+
+def home_of(user: str | None) -> str | None:
+    """The home of a user given as `name[:group]`: /root for root, /home/NAME for a name (what
+    useradd -m makes); None for a uid or an unknown user, whose home is not known."""
+    name = user.partition(":")[0] if user else None
     if name in ("root", "0"):
         return "/root"
-    if not name or name.isdigit():
+    if not name or name.isdigit() or name == "?":
         return None
     return f"/home/{name}"
 

@@ -104,9 +104,10 @@ class Wrapping:
     env: dict[str, str | None] = field(default_factory=dict)
     unset: set[str] = field(default_factory=set)
     names: list[str] = field(default_factory=list)  # the wrappers' program names, in order
+    user: str | None = None  # the user sudo, gosu... run the program as (`name[:group]`); None: no switch
 
-    def fields(self) -> tuple[bool, bool, Mapping[str, str | None], frozenset[str]]:
-        return self.env_reachable, self.env_prefixable, self.env, frozenset(self.unset)
+    def fields(self) -> tuple[bool, bool, Mapping[str, str | None], frozenset[str], str | None]:
+        return self.env_reachable, self.env_prefixable, self.env, frozenset(self.unset), self.user
 
 
 def unwrap(
@@ -143,20 +144,42 @@ class _Handler(Protocol):
 
 
 def _sudo(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
-    """sudo and doas: a clean environment unless -E, and `VAR=x` arguments before the command."""
+    """sudo and doas: a clean environment unless -E, and `VAR=x` arguments before the command;
+    the command runs as root unless -u names another user."""
     preserve = False
+    user = "root"
     index += 1
     while index < len(words) and (option := words[index].text or "").startswith("-"):
         index += 1
         if option == "--":
             break
-        if option in ("-E", "--preserve-env") or option.startswith("--preserve-env="):
-            preserve = True
-        elif option in _SUDO_LONG_VALUE_OPTIONS or (not option.startswith("--") and option[-1] in _SUDO_VALUE_OPTIONS):
+        names, valued, value = _sudo_option(option)
+        if valued is not None and value is None and index < len(words):
+            value = words[index].text
             index += 1
+        preserve = preserve or bool(names & {"-E", "--preserve-env"})
+        if valued in ("-u", "--user"):
+            user = value or "?"  # "?": a user pipfix cannot read
+    wrapping.user = user
     wrapping.env_reachable = wrapping.env_reachable and preserve
     wrapping.env_prefixable = False
     return _take_assignments(words, index, wrapping.env)
+
+
+def _sudo_option(option: str) -> tuple[set[str], str | None, str | None]:
+    """One sudo option word: the options it holds, the one that takes a value, and that value
+    when it is in the word (`-Eu` holds -E and -u, whose value is the next word; `-uapp`,
+    `--user=app`; `--preserve-env=PATH` holds --preserve-env)."""
+    if option.startswith("--"):
+        name, equals, value = option.partition("=")
+        if equals:
+            return {name}, name, value
+        return {name}, (name if name in _SUDO_LONG_VALUE_OPTIONS else None), None
+    letters = option[1:]
+    cut = next((k for k, letter in enumerate(letters) if letter in _SUDO_VALUE_OPTIONS), None)
+    if cut is None:
+        return {f"-{letter}" for letter in letters}, None, None
+    return {f"-{letter}" for letter in letters[: cut + 1]}, f"-{letters[cut]}", letters[cut + 1 :] or None
 
 
 def _env(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
@@ -212,6 +235,8 @@ def _with_options(value_options: frozenset[str], operands: int = 0) -> _Handler:
 
 def _user_first(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
     """gosu and su-exec: the user, then the command."""
+    if index + 1 < len(words):
+        wrapping.user = words[index + 1].text or "?"
     return index + 2
 
 

@@ -351,6 +351,38 @@ FIX_CASES = [
         id="after USER app the cache is in /home/app",
     ),
     pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip gosu app pip install x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip gosu app pip install --no-cache-dir x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip PIP_NO_CACHE_DIR=1 gosu app pip install x"),
+        id="gosu app: the cache is in /home/app, root's mount does not hold it",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -u app pip install x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -u app pip install --no-cache-dir x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -u app pip install --no-cache-dir x"),
+        id="sudo -u app: the cache is in /home/app",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -EHu app pip install x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -EHu app pip install --no-cache-dir x"),
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -EHu app pip install --no-cache-dir x"),
+        id="sudo with the user in a cluster of options",
+    ),
+    pytest.param(
+        dockerfile(F, "USER app", "RUN --mount=type=cache,target=/home/app/.cache/pip sudo --user=root pip install x"),
+        dockerfile(
+            F,
+            "USER app",
+            "RUN --mount=type=cache,target=/home/app/.cache/pip sudo --user=root pip install --no-cache-dir x",
+        ),
+        dockerfile(
+            F,
+            "USER app",
+            "RUN --mount=type=cache,target=/home/app/.cache/pip sudo --user=root pip install --no-cache-dir x",
+        ),
+        id="sudo back to root: the cache is in /root",
+    ),
+    pytest.param(
         dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip pip install x"),
         dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip pip install --no-cache-dir x"),
         dockerfile(F, "RUN --mount=type=bind,target=/root/.cache/pip PIP_NO_CACHE_DIR=1 pip install x"),
@@ -616,6 +648,14 @@ NOOP_CASES = [
     pytest.param(dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip pip install x"), id="cache mount"),
     pytest.param(
         dockerfile(F, "RUN --mount=type=cache,target=/root/.cache pip install x"), id="cache mount on a parent"
+    ),
+    pytest.param(
+        dockerfile(F, "RUN --mount=type=cache,target=/root/.cache/pip sudo -E pip install x"),
+        id="sudo runs as root: root's mount holds it",
+    ),
+    pytest.param(
+        dockerfile(F, "USER app", "RUN --mount=type=cache,target=/home/app/.cache/pip gosu app pip install x"),
+        id="gosu app: a mount on app's cache",
     ),
     pytest.param(dockerfile(F, "RUN --mount=type=tmpfs,target=/root/.cache pip install x"), id="tmpfs mount"),
     pytest.param(
