@@ -110,10 +110,11 @@ def _user_switch(commands: Sequence[Command]) -> str | None:
             continue
         variables = {**command.exported, **command.assignments}
         unwrapped = unwrap(command.words, variables, lambda word: True)
-        names = [program_name(command.words[0], variables)]
-        if unwrapped is not None:
+        if unwrapped is None:  # wrappers that run nothing (`sudo` alone)
+            names = [program_name(command.words[0], variables)]
+        else:
             index, wrapping = unwrapped
-            names += [*wrapping.names, program_name(command.words[index], variables)]
+            names = [*wrapping.names, program_name(command.words[index], variables)]
         if switch := next((name for name in names if name in _USER_SWITCHES), None):
             return switch
     return None
