@@ -68,7 +68,7 @@ def commands(
 
 
 _SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh", "ksh"))
-_SCRIPT_RUNNERS = _SHELLS | {"su", "scl"}  # the programs that run a script given as an argument
+_SCRIPT_RUNNERS = _SHELLS | {"su", "runuser", "scl"}  # the programs that run a script given as an argument
 _REDIRECTS = frozenset(("file_redirect", "herestring_redirect", "heredoc_redirect"))
 _DECLARATIONS = frozenset(("declaration_command", "unset_command"))
 _STATEMENTS = frozenset(("command", "redirected_statement", *_DECLARATIONS))
@@ -656,9 +656,9 @@ def _wrapped_shell(words: Sequence[Word]) -> tuple[int, str, dict[str, str | Non
 
 
 def _may_name_a_shell(word: Word) -> bool:
-    # a shell's, su's or scl's name (program_name) is part of the word's value or of how it is written
+    # a shell's, su's, runuser's or scl's name (program_name) is part of the word's value or of how it is written
     value = (word.raw if word.text is None else word.text).lower()
-    return "sh" in value or "su" in value or "scl" in value
+    return "sh" in value or "su" in value or "runuser" in value or "scl" in value
 
 
 def _is_shell(word: Word) -> bool:
@@ -676,7 +676,7 @@ def _script_argument(words: Sequence[Word]) -> tuple[int, dict[str, str | None]]
     if name in _SHELLS:
         has_c, operand = _shell_options(texts, i + 1)
         return (operand, variables) if has_c and operand < len(texts) else None
-    if name == "su":
+    if name in ("su", "runuser"):
         for k in range(i + 1, len(texts) - 1):
             if texts[k] in ("-c", "--command"):
                 return k + 1, variables

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from .shell import Word
@@ -71,17 +71,33 @@ def base_name(path: str) -> str:
     return path[-_NAME_MAX:].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].lower().removesuffix(".exe")
 
 
-_SUDO_VALUE_OPTIONS = frozenset("ugCDhprtUT")
-_SUDO_LONG_VALUE_OPTIONS = frozenset(
+_SUDO_VALUE_OPTIONS = frozenset(
     {
+        "-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T",
         "--user", "--group", "--chdir", "--chroot", "--close-from", "--host", "--prompt", "--role",
         "--type", "--other-user", "--command-timeout",
     }
 )  # fmt: skip
-_XARGS_VALUE_OPTIONS = frozenset("adEeIiLlnPs")
-_XARGS_LONG_VALUE_OPTIONS = frozenset(
-    {"--arg-file", "--delimiter", "--max-args", "--max-procs", "--max-chars", "--process-slot-var"}
-)
+_XARGS_VALUE_OPTIONS = frozenset(
+    {
+        "-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s",  # not -e, -i, -l: their value is optional, attached
+        "--arg-file", "--delimiter", "--max-args", "--max-procs", "--max-chars", "--process-slot-var",
+    }
+)  # fmt: skip
+_RUNUSER_VALUE_OPTIONS = frozenset(
+    {
+        "-c", "--command", "-g", "--group", "-G", "--supp-group", "-s", "--shell",
+        "-u", "--user", "-w", "--whitelist-environment",
+    }
+)  # fmt: skip
+_SETPRIV_VALUE_OPTIONS = frozenset(
+    {
+        "--ruid", "--euid", "--reuid", "--rgid", "--egid", "--regid", "--groups", "--inh-caps", "--ambient-caps",
+        "--bounding-set", "--securebits", "--pdeathsig", "--selinux-label", "--apparmor-profile",
+        "--landlock-access", "--landlock-rule", "--seccomp-filter",
+    }
+)  # fmt: skip
+_CHROOT_VALUE_OPTIONS = frozenset({"--userspec", "--groups"})
 _FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 _CONDA_VALUE_OPTIONS = frozenset({"-n", "--name", "-p", "--prefix", "--cwd", "-a", "--attach", "-r", "--root-prefix"})
 _UV_RUN_VALUE_OPTIONS = frozenset(
@@ -146,40 +162,11 @@ class _Handler(Protocol):
 def _sudo(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
     """sudo and doas: a clean environment unless -E, and `VAR=x` arguments before the command;
     the command runs as root unless -u names another user."""
-    preserve = False
-    user = "root"
-    index += 1
-    while index < len(words) and (option := words[index].text or "").startswith("-"):
-        index += 1
-        if option == "--":
-            break
-        names, valued, value = _sudo_option(option)
-        if valued is not None and value is None and index < len(words):
-            value = words[index].text
-            index += 1
-        preserve = preserve or bool(names & {"-E", "--preserve-env"})
-        if valued in ("-u", "--user"):
-            user = value or "?"  # "?": a user pipfix cannot read
-    wrapping.user = user
-    wrapping.env_reachable = wrapping.env_reachable and preserve
+    options = _read_options(words, index + 1, _SUDO_VALUE_OPTIONS)
+    wrapping.user = options.values.get("-u") or options.values.get("--user") or "root"
+    wrapping.env_reachable = wrapping.env_reachable and bool(options.named & {"-E", "--preserve-env"})
     wrapping.env_prefixable = False
-    return _take_assignments(words, index, wrapping.env)
-
-
-def _sudo_option(option: str) -> tuple[set[str], str | None, str | None]:
-    """One sudo option word: the options it holds, the one that takes a value, and that value
-    when it is in the word (`-Eu` holds -E and -u, whose value is the next word; `-uapp`,
-    `--user=app`; `--preserve-env=PATH` holds --preserve-env)."""
-    if option.startswith("--"):
-        name, equals, value = option.partition("=")
-        if equals:
-            return {name}, name, value
-        return {name}, (name if name in _SUDO_LONG_VALUE_OPTIONS else None), None
-    letters = option[1:]
-    cut = next((k for k, letter in enumerate(letters) if letter in _SUDO_VALUE_OPTIONS), None)
-    if cut is None:
-        return {f"-{letter}" for letter in letters}, None, None
-    return {f"-{letter}" for letter in letters[: cut + 1]}, f"-{letters[cut]}", letters[cut + 1 :] or None
+    return _take_assignments(words, options.end, wrapping.env)
 
 
 def _env(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
@@ -228,7 +215,7 @@ def _with_options(value_options: frozenset[str], operands: int = 0) -> _Handler:
     `operands` words of its own before the command it runs."""
 
     def handler(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
-        return _skip_options(words, index + 1, value_options) + operands
+        return _read_options(words, index + 1, value_options).end + operands
 
     return handler
 
@@ -240,13 +227,79 @@ def _user_first(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted
     return index + 2
 
 
-def _xargs(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
-    index += 1
+def _runuser(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """runuser -u USER [--] COMMAND: the command as USER, with the user's HOME (unless -m) and
+    the rest of the environment (none with -l). Without -u it takes su's form (`runuser USER
+    -c SCRIPT`), a script the shell stage reads: the word is then the program."""
+    options = _read_options(words, index + 1, _RUNUSER_VALUE_OPTIONS)
+    user = options.values.get("-u") or options.values.get("--user")
+    if user is None:
+        return index
+    if options.named & {"-l", "--login", "-"}:
+        wrapping.env_reachable = wrapping.env_prefixable = False
+    if not options.named & {"-m", "-p", "--preserve-environment"}:
+        wrapping.user = user
+    return options.end
+
+
+def _setpriv(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    """setpriv [options] COMMAND: the environment and HOME kept, unless --reset-env (which sets
+    the new user's HOME)."""
+    options = _read_options(words, index + 1, _SETPRIV_VALUE_OPTIONS)
+    if "--reset-env" in options.named:
+        wrapping.env_reachable = wrapping.env_prefixable = False
+        wrapping.user = options.values.get("--reuid") or options.values.get("--ruid") or "?"
+    return options.end
+
+
+def _chroot(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int | None:
+    """chroot [options] NEWROOT COMMAND: the cache is under NEWROOT, where pipfix does not look."""
+    end = _read_options(words, index + 1, _CHROOT_VALUE_OPTIONS).end + 1
+    if end >= len(words):
+        return None  # an interactive shell
+    wrapping.user = "?"
+    return end
+
+
+class _Options(NamedTuple):
+    named: frozenset[str]  # every option given (`-lm` gives -l and -m)
+    values: dict[str, str]  # the value of each option that takes one (`-u app`, `--user=app`)
+    end: int  # the index of the first word after the options (and a `--`)
+
+
+def _read_options(words: Sequence[Word], index: int, value_options: frozenset[str]) -> _Options:
+    """GNU-style options from words[index]: `--name=value`, `--name value`, `-n value`, `-nvalue`
+    and clusters of single letters."""
+    named: set[str] = set()
+    values: dict[str, str] = {}
     while index < len(words) and (option := words[index].text or "").startswith("-"):
         index += 1
-        if (len(option) == 2 and option[1] in _XARGS_VALUE_OPTIONS) or option in _XARGS_LONG_VALUE_OPTIONS:
-            index += 1
-    return index
+        if option == "--":
+            break
+        if option.startswith("--") or option == "-":
+            name, equals, value = option.partition("=")
+            named.add(name)
+            if equals:
+                values[name] = value
+            elif name in value_options and index < len(words):
+                values[name] = words[index].text or "?"
+                index += 1
+            continue
+        for position, letter in enumerate(option[1:], start=2):
+            name = f"-{letter}"
+            named.add(name)
+            if name in value_options:
+                if position < len(option):
+                    values[name] = option[position:]
+                elif index < len(words):
+                    values[name] = words[index].text or "?"
+                    index += 1
+                break
+    return _Options(frozenset(named), values, index)
+
+
+def _xargs(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
+    return _read_options(words, index + 1, _XARGS_VALUE_OPTIONS).end
 
 
 def _find(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
@@ -257,10 +310,10 @@ def _find(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Call
 
 def _conda_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
     """conda, mamba and micromamba: `run` (options may stand before and after it)."""
-    run = _skip_options(words, index + 1, _CONDA_VALUE_OPTIONS)
+    run = _read_options(words, index + 1, _CONDA_VALUE_OPTIONS).end
     if run >= len(words) or words[run].text != "run":
         return index
-    return _skip_options(words, run + 1, _CONDA_VALUE_OPTIONS)
+    return _read_options(words, run + 1, _CONDA_VALUE_OPTIONS).end
 
 
 def _runs_after(subcommand: str) -> _Handler:
@@ -288,7 +341,7 @@ def _scl(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Calla
 def _uv_run(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:
     if index + 1 >= len(words) or words[index + 1].text != "run":
         return index
-    return _skip_options(words, index + 2, _UV_RUN_VALUE_OPTIONS)
+    return _read_options(words, index + 2, _UV_RUN_VALUE_OPTIONS).end
 
 
 _WRAPPERS: dict[str, _Handler] = {
@@ -302,6 +355,9 @@ _WRAPPERS: dict[str, _Handler] = {
     "nohup": _with_options(frozenset()),
     "gosu": _user_first,
     "su-exec": _user_first,
+    "runuser": _runuser,
+    "setpriv": _setpriv,
+    "chroot": _chroot,
     "timeout": _with_options(frozenset({"-s", "-k", "--signal", "--kill-after"}), operands=1),  # the duration
     "xargs": _xargs,
     "find": _find,
@@ -315,19 +371,6 @@ _WRAPPERS: dict[str, _Handler] = {
     "uv": _uv_run,
     "&": _with_options(frozenset()),  # PowerShell's call operator (a separator in the other shells)
 }
-
-
-def _skip_options(words: Sequence[Word], index: int, value_options: frozenset[str]) -> int:
-    """The index of the first word after a wrapper's options (and after a `--` that ends them);
-    options in `value_options` take the next word as their value."""
-    while index < len(words) and (words[index].text or "").startswith("-"):
-        option = words[index].text
-        index += 1
-        if option == "--":
-            break
-        if option in value_options:
-            index += 1
-    return index
 
 
 def _take_assignments(words: Sequence[Word], index: int, into: dict[str, str | None]) -> int:

@@ -232,6 +232,41 @@ FIX_CASES = [
         id="gosu USER",
     ),
     pytest.param(
+        dockerfile(F, "RUN runuser -u app -- pip install x && runuser app -c 'pip install y'"),
+        dockerfile(
+            F, "RUN runuser -u app -- pip install --no-cache-dir x && runuser app -c 'pip install --no-cache-dir y'"
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 runuser -u app -- pip install x && runuser app -c 'PIP_NO_CACHE_DIR=1 pip install y'",
+        ),
+        id="runuser, and its su form",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN setpriv --reuid=1000 --init-groups pip install x && chroot /mnt pip install y"),
+        dockerfile(
+            F,
+            "RUN setpriv --reuid=1000 --init-groups pip install --no-cache-dir x && chroot /mnt pip install --no-cache-dir y",
+        ),
+        dockerfile(
+            F,
+            "RUN PIP_NO_CACHE_DIR=1 setpriv --reuid=1000 --init-groups pip install x && PIP_NO_CACHE_DIR=1 chroot /mnt pip install y",
+        ),
+        id="setpriv and chroot keep the environment",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN setpriv --reset-env --reuid=1000 pip install x"),
+        dockerfile(F, "RUN setpriv --reset-env --reuid=1000 pip install --no-cache-dir x"),
+        dockerfile(F, "RUN setpriv --reset-env --reuid=1000 pip install --no-cache-dir x"),
+        id="setpriv --reset-env: a variable cannot reach pip",
+    ),
+    pytest.param(
+        dockerfile(F, "RUN cat r | xargs -i pip install {}"),
+        dockerfile(F, "RUN cat r | xargs -i pip install --no-cache-dir {}"),
+        dockerfile(F, "RUN cat r | PIP_NO_CACHE_DIR=1 xargs -i pip install {}"),
+        id="xargs -i takes no next word",
+    ),
+    pytest.param(
         dockerfile(F, "RUN su app -c 'pip install --user x'"),
         dockerfile(F, "RUN su app -c 'pip install --no-cache-dir --user x'"),
         dockerfile(F, "RUN su app -c 'PIP_NO_CACHE_DIR=1 pip install --user x'"),
