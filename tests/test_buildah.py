@@ -28,7 +28,8 @@ import pytest
 
 from pipfix import Settings, Strategy, fix
 
-PROBE = Path(__file__).parent / "data" / "probe"
+from .probe import build_probe_sdist
+
 WHEEL = "pipfix_probe-1.0-py3-none-any.whl"
 INSTALL = "pip install --no-index --find-links /src pipfix-probe"
 DOCKERFILE = f"""\
@@ -137,14 +138,7 @@ def buildah(tmp_path_factory) -> Buildah:
 
 @pytest.fixture
 def context(tmp_path) -> Path:
-    sys.path.insert(0, str(PROBE))
-    try:
-        import backend  # tests/data/probe/backend.py
-
-        backend.build_sdist(str(tmp_path))
-    finally:
-        sys.path.remove(str(PROBE))
-        sys.modules.pop("backend", None)
+    build_probe_sdist(tmp_path)
     return tmp_path
 
 

@@ -33,7 +33,8 @@ import pytest
 
 from pipfix import Settings, Strategy, fix
 
-PROBE = Path(__file__).parent / "data" / "probe"
+from .probe import build_probe_sdist
+
 # pdm 2.29 breaks with hishel 2 (AttributeError: SyncSqliteStorage); pdm does not cap it.
 TOOLS = ("uv", "pdm", "hishel<2", "pipx", "pip-tools", "pipenv", "poetry")
 TIMEOUT = 300
@@ -70,14 +71,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Setup:
     subprocess.run([tools / "uv", "venv", "-q", "--seed", target], check=True, env=quiet, timeout=TIMEOUT)
     links = scratch / "links"
     links.mkdir()
-    sys.path.insert(0, str(PROBE))
-    try:
-        import backend  # tests/data/probe/backend.py
-
-        backend.build_sdist(str(links))
-    finally:
-        sys.path.remove(str(PROBE))
-        sys.modules.pop("backend", None)
+    build_probe_sdist(links)
     return Setup(tools, links, target, scratch)
 
 
