@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .accounts import Account
 from .cache import CacheUse, Run
 from .edits import Edit
 from .installers import FixKind
@@ -86,7 +87,7 @@ def _mounts(use: CacheUse, run: Run) -> str:
     if directory is None:
         cause = "" if context.home else f" (USER {context.user} has no home pipfix knows)"
         raise _Unsafe(f"its cache directory is not known statically{cause}")
-    owner = _owner(context.user)
+    owner = _owner(context.user, context.account)
     if owner and frontend is MOUNTS_WITHOUT_OWNER:
         raise _Unsafe(f"`# syntax={context.syntax}` knows RUN --mount but not its uid option")
     if directory == "/" or not _PLAIN_PATH.fullmatch(directory):
@@ -120,15 +121,21 @@ def _user_switch(commands: Sequence[Command]) -> str | None:
     return None
 
 
-def _owner(user: str) -> str:
-    """`,uid=N[,gid=M]` for a non-root USER given by number, "" for root: a cache mount is owned
-    by root, and another user could not write to it."""
+def _owner(user: str, account: Account | None) -> str:
+    """`,uid=N[,gid=M]` for a non-root USER given by number, or by the name of an account an
+    earlier RUN created with its uid; "" for root: a cache mount is owned by root, and another
+    user could not write to it."""
     name, _, group = user.partition(":")
     if name in ("root", "0"):
         return ""
-    if not name.isdigit():
-        raise _Unsafe(f"USER {name}: a mount that user can write to needs its uid, which pipfix cannot know")
-    return f",uid={name}" + (f",gid={group}" if group.isdigit() else "")
+    uid = name if name.isdigit() else account and account.uid
+    if not uid:
+        raise _Unsafe(
+            f"USER {name}: a mount that user can write to needs its uid, which pipfix cannot know"
+            " (give it with useradd -u in an earlier RUN, or write USER by number)"
+        )
+    gid = group if group.isdigit() else (account.gid if account and not group else None)
+    return f",uid={uid}" + (f",gid={gid}" if gid else "")
 
 
 def _mention(script: str, directory: str, home: str | None) -> str | None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .accounts import Account, created_accounts
 from .dockerfile import Dockerfile, Instruction
 from .wrappers import base_name
 
@@ -32,6 +33,7 @@ class RunContext(NamedTuple):
     user: str | None  # USER as BuildKit expands it ("root", "app", "1000:1000"); None when unknown
     windows: bool  # a Windows base image (Windows containers have no mounts)
     syntax: str | None  # the `# syntax=` directive: the Dockerfile frontend that reads the RUN
+    account: Account | None  # the account an earlier RUN created for USER (by name or uid)
 
 
 @dataclass(slots=True)
@@ -41,9 +43,18 @@ class _Stage:
     user: str | None = "root"
     dialect: str = "posix"
     windows: bool = False
+    accounts: tuple[Account, ...] = ()  # created by the stage's RUNs (useradd, adduser), and its parent's
 
     def inherit(self) -> _Stage:
-        return _Stage(dict(self.env), {}, self.user, self.dialect, self.windows)
+        return _Stage(dict(self.env), {}, self.user, self.dialect, self.windows, self.accounts)
+
+    def account(self) -> Account | None:
+        """The last account created for USER: by name, or by uid for `USER 1000`."""
+        name = self.user.partition(":")[0] if self.user else None
+        if not name or not self.accounts:
+            return None
+        by_uid = name.isdigit()
+        return next((a for a in reversed(self.accounts) if (a.uid if by_uid else a.name) == name), None)
 
     def variables(self) -> dict[str, str]:
         return {**self.args, **self.env}  # an ENV beats an ARG of the same name
@@ -90,6 +101,8 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
             if instruction.onbuild:
                 triggers.append((len(runs), stage))
             runs.append((instruction, _context(instruction, stage, stage.variables(), syntax)))
+            if not instruction.onbuild and ("useradd" in instruction.script or "adduser" in instruction.script):
+                stage.accounts += tuple(created_accounts(instruction.script))
     # An ONBUILD RUN runs at the start of a build FROM this stage's image: with the stage's last
     # ENV (no ARG: they are not in the image), USER and SHELL.
     for index, owner in triggers:
@@ -100,7 +113,8 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
 
 def _context(instruction: Instruction, stage: _Stage, env: dict[str, str], syntax: str | None) -> RunContext:
     mounts = _cache_mounts(instruction, env)
-    return RunContext(env, mounts, _home(stage), stage.dialect, stage.user, stage.windows, syntax)
+    account = stage.account()
+    return RunContext(env, mounts, _home(stage, account), stage.dialect, stage.user, stage.windows, syntax, account)
 
 
 def with_flags(context: RunContext, instruction: Instruction) -> RunContext:
@@ -128,9 +142,11 @@ def _from(instruction, previous, stages, names, global_args) -> _Stage:
 _WINDOWS_IMAGE = re.compile(r"windows|nanoserver|servercore")
 
 
-def _home(stage: _Stage) -> str | None:
+def _home(stage: _Stage, account: Account | None) -> str | None:
     if "HOME" in stage.env:
         return stage.env["HOME"]  # an ARG named HOME does not move the home
+    if account is not None:
+        return account.home
     return home_of(stage.user)
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from .options import Options, read_options
 
 if TYPE_CHECKING:
     from .shell import Word
@@ -163,7 +165,7 @@ def _sudo(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Call
     """sudo and doas: a clean environment unless -E, and `VAR=x` arguments before the command;
     the command runs as root unless -u names another user."""
     options = _read_options(words, index + 1, _SUDO_VALUE_OPTIONS)
-    wrapping.user = options.values.get("-u") or options.values.get("--user") or "root"
+    wrapping.user = options.value("-u", "--user") or "root"
     wrapping.env_reachable = wrapping.env_reachable and bool(options.named & {"-E", "--preserve-env"})
     wrapping.env_prefixable = False
     return _take_assignments(words, options.end, wrapping.env)
@@ -232,7 +234,7 @@ def _runuser(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: C
     the rest of the environment (none with -l). Without -u it takes su's form (`runuser USER
     -c SCRIPT`), a script the shell stage reads: the word is then the program."""
     options = _read_options(words, index + 1, _RUNUSER_VALUE_OPTIONS)
-    user = options.values.get("-u") or options.values.get("--user")
+    user = options.value("-u", "--user")
     if user is None:
         return index
     if options.named & {"-l", "--login", "-"}:
@@ -248,7 +250,7 @@ def _setpriv(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: C
     options = _read_options(words, index + 1, _SETPRIV_VALUE_OPTIONS)
     if "--reset-env" in options.named:
         wrapping.env_reachable = wrapping.env_prefixable = False
-        wrapping.user = options.values.get("--reuid") or options.values.get("--ruid") or "?"
+        wrapping.user = options.value("--reuid", "--ruid") or "?"
     return options.end
 
 
@@ -261,41 +263,8 @@ def _chroot(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Ca
     return end
 
 
-class _Options(NamedTuple):
-    named: frozenset[str]  # every option given (`-lm` gives -l and -m)
-    values: dict[str, str]  # the value of each option that takes one (`-u app`, `--user=app`)
-    end: int  # the index of the first word after the options (and a `--`)
-
-
-def _read_options(words: Sequence[Word], index: int, value_options: frozenset[str]) -> _Options:
-    """GNU-style options from words[index]: `--name=value`, `--name value`, `-n value`, `-nvalue`
-    and clusters of single letters."""
-    named: set[str] = set()
-    values: dict[str, str] = {}
-    while index < len(words) and (option := words[index].text or "").startswith("-"):
-        index += 1
-        if option == "--":
-            break
-        if option.startswith("--") or option == "-":
-            name, equals, value = option.partition("=")
-            named.add(name)
-            if equals:
-                values[name] = value
-            elif name in value_options and index < len(words):
-                values[name] = words[index].text or "?"
-                index += 1
-            continue
-        for position, letter in enumerate(option[1:], start=2):
-            name = f"-{letter}"
-            named.add(name)
-            if name in value_options:
-                if position < len(option):
-                    values[name] = option[position:]
-                elif index < len(words):
-                    values[name] = words[index].text or "?"
-                    index += 1
-                break
-    return _Options(frozenset(named), values, index)
+def _read_options(words: Sequence[Word], index: int, value_options: frozenset[str]) -> Options:
+    return read_options([word.text for word in words], index, value_options)
 
 
 def _xargs(words: Sequence[Word], index: int, wrapping: Wrapping, is_wanted: Callable[[Word], bool]) -> int:

@@ -124,6 +124,27 @@ MOUNTED = [
         id="USER from an ARG with a default",
     ),
     pytest.param([F, "USER app", "USER root"], "", "pip install x", PIP, id="back to root"),
+    pytest.param(
+        [F, "RUN useradd -m -u 1000 -g 1000 app", "USER app"],
+        "",
+        "pip install x",
+        "--mount=type=cache,target=/home/app/.cache/pip,uid=1000,gid=1000 ",
+        id="a named USER whose uid an earlier RUN gave (useradd -u)",
+    ),
+    pytest.param(
+        [F, "RUN adduser --system --uid 200 --home /srv/svc svc", "USER 200"],
+        "",
+        "pip install x",
+        "--mount=type=cache,target=/srv/svc/.cache/pip,uid=200 ",
+        id="USER by number: the home of the account with that uid",
+    ),
+    pytest.param(
+        ["FROM python:3.12 AS base", "RUN adduser -D -u 1001 -h /opt/w w", "FROM base", "USER w:1001"],
+        "",
+        "pip install x",
+        "--mount=type=cache,target=/opt/w/.cache/pip,uid=1001,gid=1001 ",
+        id="an account of the parent stage (BusyBox adduser)",
+    ),
     pytest.param([F, "USER 0:0"], "", "pip install x", PIP, id="USER 0:0 is root"),
     pytest.param(
         ["FROM python:3.12 AS base", "ENV PIP_CACHE_DIR=/pc", "FROM base"],
@@ -242,6 +263,18 @@ FALLBACKS = [
     pytest.param(
         [F, "USER app", "ENV PIP_CACHE_DIR=/tmp/pip"], "", "pip install x", Fallback("USER app"),
         id="named user, known directory",
+    ),
+    pytest.param(
+        [F, "RUN useradd -m app", "USER app"], "", "pip install x", Fallback("give it with useradd -u"),
+        id="an account created without a uid",
+    ),
+    pytest.param(
+        [F, "RUN adduser --system --uid 200 svc", "USER svc"], "", "pip install x",
+        Fallback("USER svc has no home"), id="a Debian system account: /nonexistent",
+    ),
+    pytest.param(
+        ["FROM python:3.12 AS a", "RUN useradd -u 1000 app", "FROM python:3.12", "USER app"], "", "pip install x",
+        Fallback("USER app: a mount"), id="an account of an unrelated stage",
     ),
     pytest.param(
         [F, "USER 1000"], "", "pip install x", Fallback("USER 1000 has no home pipfix knows"),
