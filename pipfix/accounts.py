@@ -19,8 +19,9 @@ class Account(NamedTuple):
     home: str | None  # None when not known (Debian's system users get /nonexistent)
 
 
-# A useradd or adduser command word and its arguments, up to the next separator.
-_COMMAND = re.compile(r"(?:^|[\s;&|(`])(?:\S*/)?(useradd|adduser)[ \t]+([^;&|()\n`]*)")
+# A useradd or adduser command (at the start of a command: `apt-get install adduser` is none)
+# and its arguments, up to the next separator.
+_COMMAND = re.compile(r"(?:^|[;&|(`])[ \t]*(?:\S*/)?(useradd|adduser)[ \t]+([^;&|()\n`]*)", re.MULTILINE)
 _USERADD_VALUES = frozenset(
     {
         "-b", "--base-dir", "-c", "--comment", "-d", "--home-dir", "-e", "--expiredate", "-f", "--inactive",

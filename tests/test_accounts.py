@@ -25,7 +25,8 @@ CASES = [
         "groupadd -g 1000 app && useradd -u 1000 -g 1000 app; adduser -D other",
         [Account("app", "1000", "1000", "/home/app"), Account("other", None, None, "/home/other")],
     ),
-    ("echo useradd-like && apt-get install -y adduser", []),
+    ("echo useradd-like && apt-get install -y adduser sudo", []),
+    ("set -e; (useradd -u 7 a) && cd /", [Account("a", "7", None, "/home/a")]),
     ("useradd 'unterminated", []),
 ]
 
