@@ -36,6 +36,7 @@ _DEBIAN_ADDUSER_VALUES = frozenset(
     }
 )  # fmt: skip
 _BUSYBOX_ADDUSER_VALUES = frozenset({"-h", "-g", "-s", "-G", "-u", "-k"})
+_PLAIN = re.compile(r"[^'\"\\\\$`]*")  # no quoting or expansion: split at blanks as the shell does
 _NUMBER = re.compile(r"\d+")
 _NAME = re.compile(r"[A-Za-z_][\w.-]*\$?")
 
@@ -43,10 +44,14 @@ _NAME = re.compile(r"[A-Za-z_][\w.-]*\$?")
 def created_accounts(script: str) -> Iterator[Account]:
     """The accounts the commands of a RUN's script create, in order."""
     for match in _COMMAND.finditer(script):
-        try:
-            words = shlex.split(match[2].replace("\\\n", " "))
-        except ValueError:
-            continue
+        arguments = match[2]
+        if _PLAIN.fullmatch(arguments):
+            words = arguments.split()
+        else:
+            try:
+                words = shlex.split(arguments)
+            except ValueError:
+                continue
         account = _useradd(words) if match[1] == "useradd" else _adduser(words)
         if account is not None:
             yield account

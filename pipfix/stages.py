@@ -43,18 +43,23 @@ class _Stage:
     user: str | None = "root"
     dialect: str = "posix"
     windows: bool = False
-    accounts: tuple[Account, ...] = ()  # created by the stage's RUNs (useradd, adduser), and its parent's
+    # the accounts the stage's RUNs (and its parent's) created, by name and by uid: the last wins
+    accounts: dict[str, Account] = field(default_factory=dict)
 
     def inherit(self) -> _Stage:
-        return _Stage(dict(self.env), {}, self.user, self.dialect, self.windows, self.accounts)
+        return _Stage(dict(self.env), {}, self.user, self.dialect, self.windows, dict(self.accounts))
+
+    def add_account(self, account: Account) -> None:
+        self.accounts[account.name] = account
+        if account.uid is not None:
+            self.accounts[f"#{account.uid}"] = account
 
     def account(self) -> Account | None:
-        """The last account created for USER: by name, or by uid for `USER 1000`."""
-        name = self.user.partition(":")[0] if self.user else None
-        if not name or not self.accounts:
+        """The account created for USER: by name, or by uid for `USER 1000`."""
+        if not self.accounts or not self.user:
             return None
-        by_uid = name.isdigit()
-        return next((a for a in reversed(self.accounts) if (a.uid if by_uid else a.name) == name), None)
+        name = self.user.partition(":")[0]
+        return self.accounts.get(f"#{name}" if name.isdigit() else name)
 
     def variables(self) -> dict[str, str]:
         return {**self.args, **self.env}  # an ENV beats an ARG of the same name
@@ -102,7 +107,8 @@ def run_contexts(dockerfile: Dockerfile) -> tuple[list[tuple[Instruction, RunCon
                 triggers.append((len(runs), stage))
             runs.append((instruction, _context(instruction, stage, stage.variables(), syntax)))
             if not instruction.onbuild and ("useradd" in instruction.script or "adduser" in instruction.script):
-                stage.accounts += tuple(created_accounts(instruction.script))
+                for account in created_accounts(instruction.script):
+                    stage.add_account(account)
     # An ONBUILD RUN runs at the start of a build FROM this stage's image: with the stage's last
     # ENV (no ARG: they are not in the image), USER and SHELL.
     for index, owner in triggers:
