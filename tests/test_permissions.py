@@ -15,7 +15,6 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -24,7 +23,13 @@ import pytest
 from pipfix import files
 from pipfix.runner import Mode, Status, process_file
 from pipfix.settings import DEFAULT_SETTINGS
-from tests.cli_support import CLEAN_ENV, NOBODY, SOURCE_ROOT, unprivileged, write  # noqa: F401
+from tests.cli_support import NOBODY, PYTHON_M_PIPFIX, run, unprivileged, write  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def command() -> list[str]:
+    return PYTHON_M_PIPFIX
+
 
 FLASK = "FROM python:3.12\nRUN pip install flask\n"
 FLASK_FLAG = "FROM python:3.12\nRUN pip install --no-cache-dir flask\n"
@@ -173,19 +178,13 @@ def test_another_users_file_that_one_may_write_keeps_its_owner(unprivileged, sha
 
 
 @as_root
-def test_write_as_root_keeps_the_owner_group_and_mode(tmp_path):
+def test_write_as_root_keeps_the_owner_group_and_mode(run, tmp_path):
     # `docker run -v "$PWD:/src" ... pipfix -w` and sudo run as root on a user's files
     dockerfile = write(tmp_path / "Dockerfile", FLASK)
     os.chown(dockerfile, NOBODY, 4242)
     dockerfile.chmod(0o2754)
     inode = dockerfile.stat().st_ino
-    process = subprocess.run(
-        [sys.executable, "-m", "pipfix", "--write", "Dockerfile"],
-        cwd=tmp_path,
-        env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
-        capture_output=True,
-        timeout=60,
-    )
+    process = run("--write", "Dockerfile")
     assert process.returncode == 0, process.stderr
     after = dockerfile.stat()
     assert dockerfile.read_text() == FLASK_FLAG
@@ -194,19 +193,13 @@ def test_write_as_root_keeps_the_owner_group_and_mode(tmp_path):
     assert os.listdir(tmp_path) == ["Dockerfile"]
 
 
-def test_hard_links_keep_seeing_one_file(tmp_path):
+def test_hard_links_keep_seeing_one_file(run, tmp_path):
     dockerfile = write(tmp_path / "Dockerfile", "FROM python:3.12\n# é\nRUN pip install flask\n")
     other = tmp_path / "docker" / "Dockerfile.linked"
     other.parent.mkdir()
     os.link(dockerfile, other)
     inode = dockerfile.stat().st_ino
-    process = subprocess.run(
-        [sys.executable, "-m", "pipfix", "--write", "Dockerfile"],
-        cwd=tmp_path,
-        env={**CLEAN_ENV, "PYTHONPATH": str(SOURCE_ROOT)},
-        capture_output=True,
-        timeout=60,
-    )
+    process = run("--write", "Dockerfile")
     assert process.returncode == 0, process.stderr
     fixed = "FROM python:3.12\n# é\nRUN pip install --no-cache-dir flask\n"
     assert dockerfile.read_text() == other.read_text() == fixed
