@@ -180,6 +180,7 @@ def _found_violations(
             uses.append((position, cache_use(invocation, context, run, position)))
     if not uses:
         return
+    site = mounts.MountSite(run) if settings.strategy is Strategy.MOUNT else None
     for (_, use), reuse in zip(uses, reuses(uses, run.commands, context.home), strict=True):
         if reuse is not None:
             use = use._replace(reuse=reuse)
@@ -189,8 +190,8 @@ def _found_violations(
                 continue
             if rule.FIXABLE:  # the call keeps its cache
                 violation = mounts.explained(violation, use)
-                if settings.strategy is Strategy.MOUNT and violation.fix is not None:
-                    violation = mounts.mounted(violation, use, run)
+                if site is not None and violation.fix is not None:
+                    violation = mounts.mounted(violation, use, site)
             yield violation
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cached_property
 
 from .accounts import Account
 from .cache import CacheUse, Run
@@ -42,14 +43,35 @@ def explained(violation: Violation, use: CacheUse) -> Violation:
     return violation._replace(message=message)
 
 
-def mounted(violation: Violation, use: CacheUse, run: Run) -> Violation:
+class MountSite:
+    """What the mounts of one RUN depend on besides each call: found once for all its calls, so
+    that a RUN of many calls costs no more per call than a RUN of one."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        instruction = run.instruction
+        self.script = run.text[instruction.script_map.before(0) : instruction.end]  # heredocs included
+        self._mentions: dict[tuple[str, str | None], str | None] = {}
+
+    @cached_property
+    def user_switch(self) -> str | None:
+        return _user_switch(self.run.commands)
+
+    def mention(self, directory: str, home: str | None) -> str | None:
+        key = (directory, home)
+        if key not in self._mentions:
+            self._mentions[key] = _mention(self.script, directory, home)
+        return self._mentions[key]
+
+
+def mounted(violation: Violation, use: CacheUse, site: MountSite) -> Violation:
     """The violation fixed with cache mounts on the call's cache; or, where that is not safe,
     with the fix it has and the reason added to its message."""
     try:
-        mounts = _mounts(use, run)
+        mounts = _mounts(use, site)
     except _Unsafe as unsafe:
         return violation._replace(message=f"{violation.message} (no cache mount: {unsafe})")
-    return violation._replace(fix=Edit(run.instruction.flags_start, mounts))
+    return violation._replace(fix=Edit(site.run.instruction.flags_start, mounts))
 
 
 # Tools whose own fix stays: a mount would not hold all the fix covers, or would break what links
@@ -61,7 +83,7 @@ _FIX_KEPT = {
 }
 
 
-def _mounts(use: CacheUse, run: Run) -> str:
+def _mounts(use: CacheUse, site: MountSite) -> str:
     """`--mount=type=cache,target=DIR ` (with `,uid=N,gid=M` for a non-root user) for each
     directory of the call's cache; raises _Unsafe when there can be none."""
     installer = use.invocation.installer
@@ -75,11 +97,9 @@ def _mounts(use: CacheUse, run: Run) -> str:
         raise _Unsafe(f"`# syntax={context.syntax}` names a frontend pipfix cannot tell knows RUN --mount")
     if frontend is NO_MOUNTS:
         raise _Unsafe(f"`# syntax={context.syntax}` is older than 1.2, the first Dockerfile frontend with RUN --mount")
-    instruction = run.instruction
-    script = run.text[instruction.script_map.before(0) : instruction.end]
     if not use.invocation.env_reachable:
         raise _Unsafe("the call runs in another environment (sudo, env -i): its cache directory is not known")
-    if switch := _user_switch(run.commands):
+    if switch := site.user_switch:
         raise _Unsafe(f"the RUN runs `{switch}`: which user's cache the call fills is not known")
     if context.user is None:
         raise _Unsafe("its USER is set from a build argument that has no value here")
@@ -95,9 +115,9 @@ def _mounts(use: CacheUse, run: Run) -> str:
     # Poetry's cache directory also holds its virtualenvs: the mounts go on what its fix removes
     targets = [f"{directory}/{name}" for name in installer.removed] or [directory]
     for target in targets:
-        if target in mount_targets(instruction, context.env):
+        if target in mount_targets(site.run.instruction, context.env):
             raise _Unsafe(f"the RUN already mounts something on {target}")
-        if mention := _mention(script, target, context.home):
+        if mention := site.mention(target, context.home):
             raise _Unsafe(f"the RUN also uses {mention} itself, and a mount on {target} would change what that does")
     return "".join(f"--mount=type=cache,target={target}{owner} " for target in targets)
 

@@ -563,3 +563,21 @@ async def test_language_server_setting(tmp_path):
         await client.shutdown_session()
     finally:
         await lsp.stop(client)
+
+
+def test_a_run_of_many_calls_is_checked_once(monkeypatch):
+    """What a RUN's mounts depend on beyond each call (a program that switches user, the
+    script's own uses of the directory) is found once per RUN, not once per call: a RUN of n
+    calls costs n, not n squared."""
+    from collections import Counter
+
+    from pipfix import engine, mounts
+
+    found: Counter[str] = Counter()
+    for name in ("_user_switch", "_mention"):
+        real = getattr(mounts, name)
+        monkeypatch.setattr(mounts, name, lambda *args, real=real, name=name: found.update([name]) or real(*args))
+    engine.forget()
+    result = fix(_text([F], "RUN " + " && ".join(f"pip install x{i}" for i in range(50))), MOUNT)
+    assert [edit.text for edit in result.edits] == [PIP]
+    assert found == {"_user_switch": 1, "_mention": 1}
