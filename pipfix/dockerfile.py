@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import NamedTuple
 
-from .errors import CannotFix
+from .errors import CannotFix, LineTooLong
 from .memory import MEMORY
 from .source import BOM, OffsetMap
 
@@ -243,7 +243,7 @@ def _check_line_lengths(lines: list[str], first_index: int = 0) -> None:
         return  # even in UTF-8 every line is short enough
     for number, line in enumerate(lines, first_index + 1):
         if len(line) > _MAX_LINE_BYTES // 4 and len(line.encode("utf-8", "replace")) > _MAX_LINE_BYTES:
-            raise CannotFix(f"line {number} is longer than BuildKit's limit of {_MAX_LINE_BYTES} bytes")
+            raise LineTooLong(number, _MAX_LINE_BYTES)
 
 
 def _directive(line: str) -> tuple[str, str] | None:

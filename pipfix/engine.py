@@ -14,7 +14,7 @@ from . import mounts
 from .cache import CacheUse, Run, cache_use
 from .dockerfile import Dockerfile, Flag, Instruction, rescan, scan
 from .edits import Edit, apply_edits, remove_edits
-from .errors import CannotFix, InternalError
+from .errors import CannotFix, InternalError, LineTooLong, PipfixError
 from .fixes import edit_order
 from .installers import MENTIONS
 from .invocation import find_invocations
@@ -216,7 +216,7 @@ def _self_check(
         try:
             after = scan(fixed)
         except CannotFix as error:
-            raise _changed_instructions(error) from None
+            raise _unreadable_fix(error) from None
         _check_same_instructions(before.instructions, after.instructions, inserted)
         source_line = {
             new.start_line: old.start_line for old, new in zip(before.instructions, after.instructions, strict=True)
@@ -232,7 +232,7 @@ def _self_check(
                 fixed, [old.start_line + inserted.line_breaks_up_to(old.start) for old in olds], before.escape
             )
         except CannotFix as error:
-            raise _changed_instructions(error) from None
+            raise _unreadable_fix(error) from None
         _check_same_instructions(olds, news, inserted)
         found = (
             (violation, old.start_line)
@@ -248,6 +248,14 @@ def _self_check(
 def _with_flags(context: RunContext, old: Instruction, new: Instruction) -> RunContext:
     """The context of RUN `new`, the fixed `old`; the same unless the fix added a flag."""
     return context if len(new.flags) == len(old.flags) else with_flags(context, new)
+
+
+def _unreadable_fix(error: CannotFix) -> PipfixError:
+    """Why BuildKit could not read the fixed text: a line the fix made too long for it, which
+    leaves the file as it is (there is no shorter fix), or a bug in pipfix."""
+    if isinstance(error, LineTooLong):
+        return CannotFix(f"once fixed, line {error.line} would be longer than BuildKit's limit of {error.limit} bytes")
+    return _changed_instructions(error)
 
 
 def _changed_instructions(reason: object = None) -> InternalError:

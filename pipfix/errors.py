@@ -9,6 +9,15 @@ class CannotFix(PipfixError):
     """The file is not a Dockerfile pipfix can understand (binary, unterminated heredoc, ...)."""
 
 
+class LineTooLong(CannotFix):
+    """A line longer than BuildKit reads: the source's, or one the fix would make."""
+
+    def __init__(self, line: int, limit: int) -> None:
+        super().__init__(f"line {line} is longer than BuildKit's limit of {limit} bytes")
+        self.line = line
+        self.limit = limit
+
+
 class InternalError(PipfixError):
     """The fix failed its own self-check: a bug in pipfix. The file is left untouched."""
 

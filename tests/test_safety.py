@@ -163,6 +163,21 @@ def test_one_megabyte_line_hits_buildkit_line_limit(run, tmp_path):
     assert bad.read_bytes() == data
 
 
+def test_a_fix_that_would_cross_buildkit_line_limit_is_refused(run, tmp_path):
+    """Not a bug in pipfix: there is no shorter fix. The file stays as it is, and says why."""
+    line = "RUN pip install "
+    data = f"FROM a\n{line}{'x' * (65535 - len(line))}\n".encode()
+    bad = write(tmp_path / "line.Dockerfile", data)
+    process = with_good_file(run, tmp_path, bad="line.Dockerfile")
+    assert (
+        "error: cannot fix line.Dockerfile: once fixed, line 2 would be longer than BuildKit's limit of 65535 bytes"
+        in stderr_lines(process)
+    )
+    assert "bug" not in process.stderr.decode()
+    assert process.returncode == 2
+    assert bad.read_bytes() == data
+
+
 def test_the_engine_is_linear_in_the_file_size():
     unit = "FROM python:3.12\nRUN pip install flask && \\\n    apt-get update\n# comment\nENV A=1\n"
 
